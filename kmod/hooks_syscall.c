@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execve/execveat and the set*id family, entry and return.  Default
+ * (hook_mode=kprobe): kretprobes on each syscall entry point, so only those
+ * calls pay.  hook_mode=syscall_tp, for kernels without kprobes: the raw
+ * sys_enter/sys_exit tracepoints, which put every task on the slow syscall
+ * path while attached (docs/PERFORMANCE.md has the numbers).
+ */
+#include "procsentry.h"
+#include <linux/binfmts.h>
+#include <linux/dcache.h>
+#include <linux/fcntl.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+
+struct procsentry_sc_desc {
+	u16 call;
+	u8 entry;
+	u8 nargs;
+};
+
+#define SC(c, e, n) { PROCSENTRY_CALL_##c, PROCSENTRY_ENTRY_##e, n }
+
+static bool procsentry_is_exec(u32 call)
+{
+	return call == PROCSENTRY_CALL_EXECVE || call == PROCSENTRY_CALL_EXECVEAT;
+}
+
+/* Entry: remember what the caller asked and who it was. */
+static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
+{
+	const struct pt_regs *uregs = task_pt_regs(current);
+	bool exec = procsentry_is_exec(d->call);
+	struct procsentry_inflight *s;
+	u32 entry = d->entry;
+	bool ia32;
+	int i;
+
+	if (exec ? !procsentry_wanted(PROCSENTRY_REC_EXEC, current) &&
+		   !procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current) :
+		   !procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current))
+		return false;
+	/* Without per-ABI wrappers one function serves both ABIs. */
+	if (entry == PROCSENTRY_ENTRY_NATIVE && procsentry_compat_in_ia32())
+		entry = PROCSENTRY_ENTRY_IA32;
+	ia32 = entry != PROCSENTRY_ENTRY_NATIVE;
+	s = procsentry_inflight_claim();
+	if (!s)
+		return false;
+	s->call = d->call;
+	s->entry = entry;
+	s->nargs = d->nargs;
+	for (i = 0; i < ARRAY_SIZE(s->args); i++) {
+		u32 a = procsentry_compat_sc_arg(uregs, ia32, i);
+
+		/* 16-bit ids: (u16)-1 means "unchanged", like (u32)-1. */
+		if (entry == PROCSENTRY_ENTRY_IA32_UID16 && i < d->nargs)
+			a = (u16)a == 0xffff ? U32_MAX : (u16)a;
+		s->args[i] = a;
+	}
+	procsentry_fill_creds(&s->before, current_cred());
+	s->bprm_seen = false;
+	s->script_len = 0;
+	s->name_len = 0;
+	s->name_flags = 0;
+	if (exec) {
+		unsigned long uname = procsentry_compat_sc_arg(uregs, ia32,
+				d->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0);
+		long n = procsentry_compat_strncpy_user(s->name,
+				(const char __user *)uname, PROCSENTRY_NAME_KEEP);
+
+		if (n < 0) {
+			s->name_flags = PROCSENTRY_NAME_ERR;
+		} else {
+			s->name_len = min_t(long, n, PROCSENTRY_NAME_KEEP - 1);
+			if (s->name_len == PROCSENTRY_NAME_KEEP - 1)
+				s->name_flags = PROCSENTRY_NAME_TRUNC;
+		}
+	}
+	return true;
+}
+
+void procsentry_sc_exit(long ret)
+{
+	struct procsentry_inflight *s = procsentry_inflight_find();
+
+	if (!s)
+		return;
+	if (!procsentry_is_exec(s->call))
+		procsentry_emit_cred_change(s, ret);
+	else if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current))
+		procsentry_emit_exec_failed(s, ret);
+	procsentry_inflight_release(s);
+}
+
+/* First binary handler check of an exec: remember a #! script's path. */
+void procsentry_bprm_check(struct linux_binprm *bprm)
+{
+	struct procsentry_inflight *s = procsentry_inflight_find();
+	const char *p;
+
+	if (!s || s->bprm_seen || !procsentry_is_exec(s->call))
+		return;
+	s->bprm_seen = true;
+	if (bprm->buf[0] != '#' || bprm->buf[1] != '!')
+		return;
+	p = d_path(&bprm->file->f_path, s->script, sizeof(s->script));
+	if (IS_ERR(p))
+		return;
+	s->script_len = strlen(p);
+	memmove(s->script, p, s->script_len);
+}
+
+/* ---- hook_mode=kprobe ---- */
+#if PROCSENTRY_HAVE_KPROBES
+struct procsentry_krp {
+	const char *sym;
+	struct procsentry_sc_desc d;
+	struct kretprobe rp;
+	bool registered;
+};
+
+#define KRP(s, c, e, n) { .sym = s, .d = SC(c, e, n) }
+static struct procsentry_krp procsentry_krps[] = {
+	KRP(PROCSENTRY_SYM_X64("execve"), EXECVE, NATIVE, 3),
+	KRP(PROCSENTRY_SYM_X64("execveat"), EXECVEAT, NATIVE, 5),
+	KRP(PROCSENTRY_SYM_X64("setuid"), SETUID, NATIVE, 1),
+	KRP(PROCSENTRY_SYM_X64("setgid"), SETGID, NATIVE, 1),
+	KRP(PROCSENTRY_SYM_X64("setreuid"), SETREUID, NATIVE, 2),
+	KRP(PROCSENTRY_SYM_X64("setregid"), SETREGID, NATIVE, 2),
+	KRP(PROCSENTRY_SYM_X64("setresuid"), SETRESUID, NATIVE, 3),
+	KRP(PROCSENTRY_SYM_X64("setresgid"), SETRESGID, NATIVE, 3),
+	KRP(PROCSENTRY_SYM_X64("setfsuid"), SETFSUID, NATIVE, 1),
+	KRP(PROCSENTRY_SYM_X64("setfsgid"), SETFSGID, NATIVE, 1),
+	KRP(PROCSENTRY_SYM_X64("capset"), CAPSET, NATIVE, 0),
+#if PROCSENTRY_HAVE_IA32 && PROCSENTRY_SYSCALL_WRAPPERS
+	KRP(PROCSENTRY_SYM_IA32_COMPAT("execve"), EXECVE, IA32, 3),
+	KRP(PROCSENTRY_SYM_IA32_COMPAT("execveat"), EXECVEAT, IA32, 5),
+	KRP(PROCSENTRY_SYM_IA32("setuid"), SETUID, IA32, 1),
+	KRP(PROCSENTRY_SYM_IA32("setgid"), SETGID, IA32, 1),
+	KRP(PROCSENTRY_SYM_IA32("setreuid"), SETREUID, IA32, 2),
+	KRP(PROCSENTRY_SYM_IA32("setregid"), SETREGID, IA32, 2),
+	KRP(PROCSENTRY_SYM_IA32("setresuid"), SETRESUID, IA32, 3),
+	KRP(PROCSENTRY_SYM_IA32("setresgid"), SETRESGID, IA32, 3),
+	KRP(PROCSENTRY_SYM_IA32("setfsuid"), SETFSUID, IA32, 1),
+	KRP(PROCSENTRY_SYM_IA32("setfsgid"), SETFSGID, IA32, 1),
+	KRP(PROCSENTRY_SYM_IA32("capset"), CAPSET, IA32, 0),
+	KRP(PROCSENTRY_SYM_IA32("setuid16"), SETUID, IA32_UID16, 1),
+	KRP(PROCSENTRY_SYM_IA32("setgid16"), SETGID, IA32_UID16, 1),
+	KRP(PROCSENTRY_SYM_IA32("setreuid16"), SETREUID, IA32_UID16, 2),
+	KRP(PROCSENTRY_SYM_IA32("setregid16"), SETREGID, IA32_UID16, 2),
+	KRP(PROCSENTRY_SYM_IA32("setresuid16"), SETRESUID, IA32_UID16, 3),
+	KRP(PROCSENTRY_SYM_IA32("setresgid16"), SETRESGID, IA32_UID16, 3),
+	KRP(PROCSENTRY_SYM_IA32("setfsuid16"), SETFSUID, IA32_UID16, 1),
+	KRP(PROCSENTRY_SYM_IA32("setfsgid16"), SETFSGID, IA32_UID16, 1),
+#endif
+};
+
+static int procsentry_krp_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct kretprobe *rp = procsentry_compat_ri_rp(ri);
+
+	if (!rp)
+		return 1;
+	/* Non-zero: no return probe for this call. */
+	return !procsentry_sc_begin(&container_of(rp, struct procsentry_krp, rp)->d);
+}
+
+static int procsentry_krp_return(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	procsentry_sc_exit(PROCSENTRY_RETVAL(regs));
+	return 0;
+}
+
+static int procsentry_bprm_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	procsentry_bprm_check((struct linux_binprm *)PROCSENTRY_ARG0(regs));
+	return 0;
+}
+
+static struct kprobe procsentry_bprm_kp = {
+	.symbol_name = "security_bprm_check",
+	.pre_handler = procsentry_bprm_pre,
+};
+static bool procsentry_bprm_registered;
+
+static void procsentry_kprobe_detach(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++) {
+		if (procsentry_krps[i].registered)
+			unregister_kretprobe(&procsentry_krps[i].rp);
+		procsentry_krps[i].registered = false;
+	}
+	if (procsentry_bprm_registered)
+		unregister_kprobe(&procsentry_bprm_kp);
+	procsentry_bprm_registered = false;
+}
+
+static int procsentry_kprobe_attach(void)
+{
+	int i, err, native_exec = 0;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++) {
+		struct procsentry_krp *k = &procsentry_krps[i];
+
+		memset(&k->rp, 0, sizeof(k->rp));
+		k->rp.kp.symbol_name = k->sym;
+		k->rp.entry_handler = procsentry_krp_entry;
+		k->rp.handler = procsentry_krp_return;
+		/* execve sleeps while loading: one instance per slot. */
+		k->rp.maxactive = procsentry_is_exec(k->d.call) ?
+			procsentry_inflight_capacity() :
+			max_t(int, 32, 4 * num_possible_cpus());
+		err = register_kretprobe(&k->rp);
+		if (err) {
+			/* A kernel without IA32 emulation or UID16 lacks some. */
+			pr_info("no probe on %s (%d)\n", k->sym, err);
+			continue;
+		}
+		k->registered = true;
+		if (k->d.entry == PROCSENTRY_ENTRY_NATIVE &&
+		    procsentry_is_exec(k->d.call))
+			native_exec++;
+	}
+	if (native_exec < 2) {
+		pr_err("cannot probe execve/execveat: refusing to run half blind\n");
+		procsentry_kprobe_detach();
+		return -ENOENT;
+	}
+	memset(&procsentry_bprm_kp, 0, sizeof(procsentry_bprm_kp));
+	procsentry_bprm_kp.symbol_name = "security_bprm_check";
+	procsentry_bprm_kp.pre_handler = procsentry_bprm_pre;
+	if (register_kprobe(&procsentry_bprm_kp))
+		pr_warn("no probe on security_bprm_check: scripts are reported by interpreter\n");
+	else
+		procsentry_bprm_registered = true;
+	return 0;
+}
+
+static u64 procsentry_kprobe_missed(void)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++)
+		if (procsentry_krps[i].registered)
+			n += procsentry_krps[i].rp.nmissed +
+			     procsentry_krps[i].rp.kp.nmissed;
+	return n;
+}
+
+static u32 procsentry_kprobe_active(void)
+{
+	u32 n = procsentry_bprm_registered;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++)
+		n += procsentry_krps[i].registered;
+	return n;
+}
+#else
+static int procsentry_kprobe_attach(void)
+{
+	pr_err("this kernel has no kprobes: load with hook_mode=syscall_tp\n");
+	return -EOPNOTSUPP;
+}
+
+static void procsentry_kprobe_detach(void) { }
+static u64 procsentry_kprobe_missed(void) { return 0; }
+static u32 procsentry_kprobe_active(void) { return 0; }
+#endif
+
+/* ---- hook_mode=syscall_tp ---- */
+static const struct procsentry_sc_desc *procsentry_sc_lookup(long nr, bool ia32)
+{
+	static const struct procsentry_sc_desc x64[] = {
+		[59] = SC(EXECVE, NATIVE, 3), [105] = SC(SETUID, NATIVE, 1),
+		[106] = SC(SETGID, NATIVE, 1), [113] = SC(SETREUID, NATIVE, 2),
+		[114] = SC(SETREGID, NATIVE, 2), [117] = SC(SETRESUID, NATIVE, 3),
+		[119] = SC(SETRESGID, NATIVE, 3), [122] = SC(SETFSUID, NATIVE, 1),
+		[123] = SC(SETFSGID, NATIVE, 1), [126] = SC(CAPSET, NATIVE, 0),
+		[322] = SC(EXECVEAT, NATIVE, 5),
+	};
+	/* i386 numbers: the plain names are the legacy 16-bit-id calls. */
+	static const struct procsentry_sc_desc i386[] = {
+		[11] = SC(EXECVE, IA32, 3), [23] = SC(SETUID, IA32_UID16, 1),
+		[46] = SC(SETGID, IA32_UID16, 1), [70] = SC(SETREUID, IA32_UID16, 2),
+		[71] = SC(SETREGID, IA32_UID16, 2), [138] = SC(SETFSUID, IA32_UID16, 1),
+		[139] = SC(SETFSGID, IA32_UID16, 1), [164] = SC(SETRESUID, IA32_UID16, 3),
+		[170] = SC(SETRESGID, IA32_UID16, 3), [185] = SC(CAPSET, IA32, 0),
+		[203] = SC(SETREUID, IA32, 2), [204] = SC(SETREGID, IA32, 2),
+		[208] = SC(SETRESUID, IA32, 3), [210] = SC(SETRESGID, IA32, 3),
+		[213] = SC(SETUID, IA32, 1), [214] = SC(SETGID, IA32, 1),
+		[215] = SC(SETFSUID, IA32, 1), [216] = SC(SETFSGID, IA32, 1),
+		[358] = SC(EXECVEAT, IA32, 5),
+	};
+	const struct procsentry_sc_desc *t = ia32 ? i386 : x64;
+	size_t n = ia32 ? ARRAY_SIZE(i386) : ARRAY_SIZE(x64);
+
+	if (nr < 0 || nr >= n || !t[nr].call)
+		return NULL;
+	return &t[nr];
+}
+
+static void procsentry_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	const struct procsentry_sc_desc *d;
+
+	d = procsentry_sc_lookup(id, procsentry_compat_in_ia32());
+	if (d)
+		procsentry_sc_begin(d);
+}
+
+static void procsentry_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	long nr = syscall_get_nr(current, regs);
+
+	/* A successful exec may have switched ABI: check both tables. */
+	if (procsentry_sc_lookup(nr, false) || procsentry_sc_lookup(nr, true))
+		procsentry_sc_exit(ret);
+}
+
+static struct {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool registered;
+} procsentry_sys_tps[] = {
+	{ .name = "sys_enter", .probe = procsentry_sys_enter },
+	{ .name = "sys_exit", .probe = procsentry_sys_exit },
+};
+
+static void procsentry_sys_lookup(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_sys_tps); i++)
+		if (!strcmp(tp->name, procsentry_sys_tps[i].name))
+			procsentry_sys_tps[i].tp = tp;
+}
+
+static void procsentry_systp_detach(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_sys_tps); i++) {
+		if (procsentry_sys_tps[i].registered)
+			tracepoint_probe_unregister(procsentry_sys_tps[i].tp,
+						    procsentry_sys_tps[i].probe, NULL);
+		procsentry_sys_tps[i].registered = false;
+	}
+}
+
+static int procsentry_systp_attach(void)
+{
+	int i, err;
+
+	for_each_kernel_tracepoint(procsentry_sys_lookup, NULL);
+	for (i = 0; i < ARRAY_SIZE(procsentry_sys_tps); i++) {
+		if (!procsentry_sys_tps[i].tp) {
+			pr_err("tracepoint %s not found\n", procsentry_sys_tps[i].name);
+			err = -ENOENT;
+			goto fail;
+		}
+		err = tracepoint_probe_register(procsentry_sys_tps[i].tp,
+						procsentry_sys_tps[i].probe, NULL);
+		if (err)
+			goto fail;
+		procsentry_sys_tps[i].registered = true;
+	}
+	return 0;
+fail:
+	procsentry_systp_detach();
+	return err;
+}
+
+int procsentry_syscall_attach(void)
+{
+	if (procsentry_mode == PROCSENTRY_MODE_SYSCALL_TP)
+		return procsentry_systp_attach();
+	return procsentry_kprobe_attach();
+}
+
+void procsentry_syscall_detach(void)
+{
+	procsentry_systp_detach();
+	procsentry_kprobe_detach();
+}
+
+u64 procsentry_syscall_missed(void)
+{
+	return procsentry_kprobe_missed();
+}
+
+u32 procsentry_syscall_active(void)
+{
+	u32 n = procsentry_kprobe_active();
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(procsentry_sys_tps); i++)
+		n += procsentry_sys_tps[i].registered;
+	return n;
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registered readers.  Like taskstats' listeners: a reader registers its
+ * netlink port, records are unicast to it, and a port that is gone
+ * (closed socket: NETLINK_URELEASE, or ECONNREFUSED on send) is pruned.
+ * The hooks are attached while at least one reader is registered, so a
+ * loaded module with nobody listening costs nothing.
+ */
+#include "procsentry.h"
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+
+struct procsentry_listener {
+	u32 portid;			/* 0: free slot */
+	struct pid *tgid;		/* registering process, referenced */
+	bool exclude_self;
+	bool dead;			/* send saw ECONNREFUSED; prune */
+	u64 lost_unreported;		/* records this reader missed */
+};
+
+static DEFINE_MUTEX(procsentry_listeners_mutex);
+static struct procsentry_listener procsentry_listeners[PROCSENTRY_MAX_LISTENERS];
+static u32 procsentry_nr_listeners;
+static bool procsentry_attached;
+static bool procsentry_shutting_down;
+
+/* Read locklessly by the hooks: processes excluded by their readers. */
+static struct pid *procsentry_excluded[PROCSENTRY_MAX_LISTENERS];
+static u32 procsentry_nr_excluded;
+
+static void procsentry_prune_fn(struct work_struct *w);
+static DECLARE_WORK(procsentry_prune_work, procsentry_prune_fn);
+
+u32 procsentry_listener_count(void)
+{
+	return READ_ONCE(procsentry_nr_listeners);
+}
+
+bool procsentry_hooks_attached(void)
+{
+	return READ_ONCE(procsentry_attached);
+}
+
+bool procsentry_task_excluded(struct task_struct *task)
+{
+	struct pid *tgid;
+	int i;
+
+	if (likely(!READ_ONCE(procsentry_nr_excluded)))
+		return false;
+	tgid = task_tgid(task);
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (READ_ONCE(procsentry_excluded[i]) == tgid)
+			return true;
+	return false;
+}
+
+static void procsentry_update_excluded(void)
+{
+	u32 n = 0;
+	int i;
+
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++) {
+		struct procsentry_listener *l = &procsentry_listeners[i];
+		struct pid *p = l->portid && l->exclude_self ? l->tgid : NULL;
+
+		WRITE_ONCE(procsentry_excluded[i], p);
+		n += !!p;
+	}
+	WRITE_ONCE(procsentry_nr_excluded, n);
+}
+
+/* Called with the mutex held after the listener set changed. */
+static void procsentry_listeners_changed(void)
+{
+	u32 n = 0;
+	int i;
+
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		n += !!procsentry_listeners[i].portid;
+	WRITE_ONCE(procsentry_nr_listeners, n);
+	procsentry_update_excluded();
+	if (!n && procsentry_attached) {
+		procsentry_hooks_detach();
+		WRITE_ONCE(procsentry_attached, false);
+		pr_info("last reader gone: hooks detached\n");
+	}
+}
+
+static void procsentry_listener_clear(struct procsentry_listener *l)
+{
+	put_pid(l->tgid);
+	memset(l, 0, sizeof(*l));
+}
+
+int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info)
+{
+	struct procsentry_listener *slot = NULL;
+	int i, err = 0;
+
+	mutex_lock(&procsentry_listeners_mutex);
+	if (procsentry_shutting_down) {
+		err = -ESHUTDOWN;
+		goto out;
+	}
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++) {
+		struct procsentry_listener *l = &procsentry_listeners[i];
+
+		if (l->portid == portid) {
+			slot = l;
+			break;
+		}
+		if (!l->portid && !slot)
+			slot = l;
+	}
+	if (!slot) {
+		GENL_SET_ERR_MSG(info, "procsentry: too many readers registered");
+		err = -EBUSY;
+		goto out;
+	}
+	if (!procsentry_attached) {
+		err = procsentry_hooks_attach();
+		if (err) {
+			GENL_SET_ERR_MSG(info, "procsentry: attaching hooks failed (see kernel log)");
+			goto out;
+		}
+		WRITE_ONCE(procsentry_attached, true);
+		pr_info("first reader %s[%d]: hooks attached\n", current->comm,
+			task_tgid_nr(current));
+	}
+	if (slot->portid != portid) {
+		slot->portid = portid;
+		slot->tgid = get_pid(task_tgid(current));
+	}
+	slot->exclude_self = flags & PROCSENTRY_REG_EXCLUDE_SELF;
+	slot->dead = false;
+	procsentry_listeners_changed();
+out:
+	mutex_unlock(&procsentry_listeners_mutex);
+	return err;
+}
+
+int procsentry_listener_remove(u32 portid)
+{
+	int i, err = -ENOENT;
+
+	mutex_lock(&procsentry_listeners_mutex);
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++) {
+		if (procsentry_listeners[i].portid == portid && portid) {
+			procsentry_listener_clear(&procsentry_listeners[i]);
+			err = 0;
+		}
+	}
+	if (!err)
+		procsentry_listeners_changed();
+	mutex_unlock(&procsentry_listeners_mutex);
+	return err;
+}
+
+static void procsentry_prune_fn(struct work_struct *w)
+{
+	int i;
+
+	mutex_lock(&procsentry_listeners_mutex);
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (procsentry_listeners[i].portid && procsentry_listeners[i].dead)
+			procsentry_listener_clear(&procsentry_listeners[i]);
+	procsentry_listeners_changed();
+	mutex_unlock(&procsentry_listeners_mutex);
+}
+
+/* Tells @l how many records it missed, before anything newer. */
+static void procsentry_report_reader_lost(struct procsentry_listener *l)
+{
+	const u32 size = procsentry_pad(sizeof(struct procsentry_rec_hdr) +
+					sizeof(struct procsentry_lost));
+	struct procsentry_rec_hdr *h;
+	struct procsentry_lost *lost;
+	struct sk_buff *skb;
+	void *payload;
+
+	skb = procsentry_netlink_events_msg(U32_MAX, size, &payload);
+	if (!skb)
+		return;
+	h = payload;
+	memset(h, 0, size);
+	h->size = size;
+	h->type = PROCSENTRY_REC_LOST;
+	h->abi_version = PROCSENTRY_ABI_VERSION;
+	h->hdr_size = sizeof(*h);
+	h->ts_ns = procsentry_compat_boottime_ns();
+	h->cpu = U32_MAX;
+	h->flags = PROCSENTRY_RF_SYNTHETIC;
+	lost = (struct procsentry_lost *)(h + 1);
+	lost->cause = PROCSENTRY_LOST_READER;
+	lost->cpu = U32_MAX;
+	lost->count = l->lost_unreported;
+	if (!procsentry_netlink_send(skb, l->portid))
+		l->lost_unreported = 0;
+}
+
+/*
+ * Sends @skb to every live listener (consuming it) and returns how many
+ * refused it; *@nlisteners says how many were tried.  Runs in the flush
+ * worker, process context.
+ */
+int procsentry_listeners_unicast(struct sk_buff *skb, u32 nrec, u32 *nlisteners)
+{
+	struct procsentry_listener *targets[PROCSENTRY_MAX_LISTENERS];
+	int i, n = 0, failed = 0;
+	bool prune = false;
+
+	mutex_lock(&procsentry_listeners_mutex);
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (procsentry_listeners[i].portid && !procsentry_listeners[i].dead)
+			targets[n++] = &procsentry_listeners[i];
+	*nlisteners = n;
+	for (i = 0; i < n; i++) {
+		struct procsentry_listener *l = targets[i];
+		struct sk_buff *out = skb;
+		int err;
+
+		if (i < n - 1) {
+			out = skb_clone(skb, GFP_KERNEL);
+			if (!out) {
+				l->lost_unreported += nrec;
+				failed++;
+				continue;
+			}
+		}
+		if (l->lost_unreported)
+			procsentry_report_reader_lost(l);
+		err = procsentry_netlink_send(out, l->portid);
+		if (err == -ECONNREFUSED) {
+			l->dead = true;
+			prune = true;
+		}
+		if (err) {
+			l->lost_unreported += nrec;
+			failed++;
+		}
+	}
+	mutex_unlock(&procsentry_listeners_mutex);
+	if (!n)
+		kfree_skb(skb);
+	if (prune)
+		schedule_work(&procsentry_prune_work);
+	return failed;
+}
+
+/* Module exit: refuse new readers, drop all, detach hooks. */
+void procsentry_listeners_shutdown(void)
+{
+	int i;
+
+	mutex_lock(&procsentry_listeners_mutex);
+	procsentry_shutting_down = true;
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (procsentry_listeners[i].portid)
+			procsentry_listener_clear(&procsentry_listeners[i]);
+	procsentry_listeners_changed();
+	mutex_unlock(&procsentry_listeners_mutex);
+	cancel_work_sync(&procsentry_prune_work);
+}
