@@ -122,6 +122,7 @@ struct procsentry_str procsentry_rec_put(struct procsentry_rsv *rsv, u32 *used,
 void procsentry_rec_commit(struct procsentry_rsv *rsv)
 {
 	struct procsentry_cpu *pc = rsv->pc;
+	u32 us;
 
 	pc->len += rsv->hdr->size;
 	pc->nrec++;
@@ -129,8 +130,7 @@ void procsentry_rec_commit(struct procsentry_rsv *rsv)
 		queue_work_on(pc->cpu, procsentry_wq, &pc->work);
 	} else if (!pc->armed) {
 		pc->armed = true;
-		u32 us = clamp_t(u32, READ_ONCE(procsentry_flush_us), 100, 1000000);
-
+		us = clamp_t(u32, READ_ONCE(procsentry_flush_us), 100, 1000000);
 		hrtimer_start(&pc->timer, ns_to_ktime((u64)us * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL_PINNED);
 	}
