@@ -180,11 +180,47 @@ static int procsentry_bprm_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kprobe procsentry_bprm_kp = {
-	.symbol_name = "security_bprm_check",
-	.pre_handler = procsentry_bprm_pre,
+static bool procsentry_creds_differ(const struct cred *a, const struct cred *b)
+{
+	return !uid_eq(a->uid, b->uid) || !uid_eq(a->euid, b->euid) ||
+		!uid_eq(a->suid, b->suid) || !uid_eq(a->fsuid, b->fsuid) ||
+		!gid_eq(a->gid, b->gid) || !gid_eq(a->egid, b->egid) ||
+		!gid_eq(a->sgid, b->sgid) || !gid_eq(a->fsgid, b->fsgid) ||
+		procsentry_compat_cap(a->cap_effective) !=
+		procsentry_compat_cap(b->cap_effective) ||
+		procsentry_compat_cap(a->cap_permitted) !=
+		procsentry_compat_cap(b->cap_permitted);
+}
+
+/*
+ * commit_creds(new) outside the calls we hook: what a kernel exploit's
+ * commit_creds(prepare_kernel_cred(...)) looks like.  Inside a hooked
+ * exec or set*id call the call's own record says it all.
+ */
+static int procsentry_commit_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct cred *new = (const struct cred *)PROCSENTRY_ARG0(regs);
+	const struct cred *old = current_cred();
+
+	if ((current->flags & PF_KTHREAD) || !procsentry_creds_differ(old, new))
+		return 0;
+	if (!procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current) ||
+	    procsentry_inflight_find())
+		return 0;
+	procsentry_emit_commit(old, new);
+	return 0;
+}
+
+/* Plain kprobes beside the kretprobes: a #! script's path, commit_creds. */
+static struct procsentry_kp {
+	const char *sym;
+	kprobe_pre_handler_t pre;
+	struct kprobe kp;
+	bool registered;
+} procsentry_kps[] = {
+	{ .sym = "security_bprm_check", .pre = procsentry_bprm_pre },
+	{ .sym = "commit_creds", .pre = procsentry_commit_pre },
 };
-static bool procsentry_bprm_registered;
 
 static void procsentry_kprobe_detach(void)
 {
@@ -195,9 +231,11 @@ static void procsentry_kprobe_detach(void)
 			unregister_kretprobe(&procsentry_krps[i].rp);
 		procsentry_krps[i].registered = false;
 	}
-	if (procsentry_bprm_registered)
-		unregister_kprobe(&procsentry_bprm_kp);
-	procsentry_bprm_registered = false;
+	for (i = 0; i < ARRAY_SIZE(procsentry_kps); i++) {
+		if (procsentry_kps[i].registered)
+			unregister_kprobe(&procsentry_kps[i].kp);
+		procsentry_kps[i].registered = false;
+	}
 }
 
 static int procsentry_kprobe_attach(void)
@@ -231,13 +269,18 @@ static int procsentry_kprobe_attach(void)
 		procsentry_kprobe_detach();
 		return -ENOENT;
 	}
-	memset(&procsentry_bprm_kp, 0, sizeof(procsentry_bprm_kp));
-	procsentry_bprm_kp.symbol_name = "security_bprm_check";
-	procsentry_bprm_kp.pre_handler = procsentry_bprm_pre;
-	if (register_kprobe(&procsentry_bprm_kp))
-		pr_warn("no probe on security_bprm_check: scripts are reported by interpreter\n");
-	else
-		procsentry_bprm_registered = true;
+	for (i = 0; i < ARRAY_SIZE(procsentry_kps); i++) {
+		struct procsentry_kp *k = &procsentry_kps[i];
+
+		memset(&k->kp, 0, sizeof(k->kp));
+		k->kp.symbol_name = k->sym;
+		k->kp.pre_handler = k->pre;
+		err = register_kprobe(&k->kp);
+		if (err)
+			pr_warn("no probe on %s (%d): less coverage\n", k->sym, err);
+		else
+			k->registered = true;
+	}
 	return 0;
 }
 
@@ -250,16 +293,21 @@ static u64 procsentry_kprobe_missed(void)
 		if (procsentry_krps[i].registered)
 			n += procsentry_krps[i].rp.nmissed +
 			     procsentry_krps[i].rp.kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(procsentry_kps); i++)
+		if (procsentry_kps[i].registered)
+			n += procsentry_kps[i].kp.nmissed;
 	return n;
 }
 
 static u32 procsentry_kprobe_active(void)
 {
-	u32 n = procsentry_bprm_registered;
+	u32 n = 0;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++)
 		n += procsentry_krps[i].registered;
+	for (i = 0; i < ARRAY_SIZE(procsentry_kps); i++)
+		n += procsentry_kps[i].registered;
 	return n;
 }
 #else

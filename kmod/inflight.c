@@ -90,7 +90,7 @@ int procsentry_inflight_init(void)
 	unsigned int n = procsentry_max_inflight;
 
 	if (!n)
-		n = max(64U, 16U * num_possible_cpus());
+		n = max(256U, 16U * num_possible_cpus());
 	n = clamp(n, 16U, 65536U);
 	procsentry_slot_bits = order_base_2(n);
 	procsentry_slots = kvcalloc(procsentry_slot_count(),

@@ -23,7 +23,7 @@ MODULE_PARM_DESC(buf_kb, "per-CPU record buffer in KiB, 64..4096 (two per CPU)")
 module_param_named(flush_us, procsentry_flush_us, uint, 0644);
 MODULE_PARM_DESC(flush_us, "longest time a record waits in its buffer, microseconds");
 module_param_named(max_inflight, procsentry_max_inflight, uint, 0444);
-MODULE_PARM_DESC(max_inflight, "execve/set*id calls tracked at once (0: 16 per CPU, at least 64)");
+MODULE_PARM_DESC(max_inflight, "execve/set*id calls tracked at once (0: 16 per CPU, at least 256)");
 
 static int __init procsentry_parse_params(void)
 {

@@ -179,6 +179,24 @@ void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret)
 	procsentry_rec_commit(&rsv);
 }
 
+void procsentry_emit_commit(const struct cred *old, const struct cred *new)
+{
+	struct procsentry_cred_change *c;
+	struct procsentry_rsv rsv;
+
+	c = procsentry_rec_reserve(&rsv, PROCSENTRY_REC_CRED_CHANGE,
+				   sizeof(struct procsentry_rec_hdr) + sizeof(*c));
+	if (!c)
+		return;
+	procsentry_fill_task(&c->task, current);
+	/* Not committed yet: current still runs with @old. */
+	procsentry_fill_creds(&c->task.cred, new);
+	procsentry_fill_creds(&c->cred_before, old);
+	c->call = PROCSENTRY_CALL_COMMIT_CREDS;
+	c->entry = PROCSENTRY_ENTRY_KERNEL;
+	procsentry_rec_commit(&rsv);
+}
+
 void procsentry_emit_exit(struct task_struct *p)
 {
 	struct signal_struct *sig = p->signal;

@@ -4,6 +4,7 @@
 #include <linux/audit.h>
 #include <linux/sched/signal.h>
 #include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 
 void procsentry_fill_creds(struct procsentry_creds *c, const struct cred *cred)
 {
@@ -19,6 +20,8 @@ void procsentry_fill_creds(struct procsentry_creds *c, const struct cred *cred)
 	c->fsgid = from_kgid_munged(ns, cred->fsgid);
 	c->cap_effective = procsentry_compat_cap(cred->cap_effective);
 	c->cap_permitted = procsentry_compat_cap(cred->cap_permitted);
+	c->userns = cred->user_ns->ns.inum;
+	c->securebits = cred->securebits;
 }
 
 /*

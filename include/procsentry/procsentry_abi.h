@@ -122,6 +122,8 @@ struct procsentry_creds {
 	__u32 fsuid, fsgid;
 	__u64 cap_effective;
 	__u64 cap_permitted;
+	__u32 userns;		/* inode number of the user namespace the caps apply to */
+	__u32 securebits;
 };
 
 /* The process a record is about. */
@@ -182,6 +184,7 @@ enum procsentry_call {
 	PROCSENTRY_CALL_SETRESGID,
 	PROCSENTRY_CALL_SETFSGID,
 	PROCSENTRY_CALL_CAPSET,
+	PROCSENTRY_CALL_COMMIT_CREDS,	/* credentials changed outside any call above */
 	__PROCSENTRY_CALL_MAX,
 };
 
@@ -190,6 +193,7 @@ enum procsentry_abi_entry {
 	PROCSENTRY_ENTRY_NATIVE,	/* 64-bit syscall */
 	PROCSENTRY_ENTRY_IA32,		/* 32-bit (int 0x80, sysenter, compat syscall) */
 	PROCSENTRY_ENTRY_IA32_UID16,	/* 32-bit legacy 16-bit-uid variant */
+	PROCSENTRY_ENTRY_KERNEL,	/* no syscall we hook (COMMIT_CREDS) */
 };
 
 /* EXEC_FAILED: an execve/execveat that returned an error. */
@@ -206,7 +210,12 @@ struct procsentry_exec_failed {
 #define PROCSENTRY_NAME_TRUNC	(1U << 0)	/* filename longer than the record keeps */
 #define PROCSENTRY_NAME_ERR	(1U << 1)	/* filename could not be read */
 
-/* CRED_CHANGE: a set*id or capset call, granted or refused. task.cred is after. */
+/*
+ * CRED_CHANGE: a set*id or capset call, granted or refused; or (call
+ * COMMIT_CREDS) a change of uids, gids or capabilities that no hooked call
+ * made, seen at commit_creds(): a kernel exploit's escalation looks like this.
+ * task.cred is after.
+ */
 struct procsentry_cred_change {
 	struct procsentry_task task;
 	struct procsentry_creds cred_before;
