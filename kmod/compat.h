@@ -25,6 +25,9 @@
 #include <linux/ns_common.h>
 #include <linux/kprobes.h>
 #include <linux/netlink.h>
+#include <linux/mount.h>
+#include <linux/path.h>
+#include <linux/dcache.h>
 #include <asm/ptrace.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 4, 0)
@@ -163,6 +166,45 @@ static inline u32 procsentry_compat_mnt_ns(const struct nsproxy *nsp)
 		return 0;
 	m = (const struct procsentry_mnt_ns_head *)nsp->mnt_ns;
 	return m->ns.inum;
+#endif
+}
+
+/*
+ * Is @root (a task's fs root) the root of its mount namespace, as
+ * d_absolute_path() would say ("/")?  That helper is not exported, so the
+ * head of the private struct mount (unchanged from 3.13 to 6.12) is
+ * mirrored.  Walks up through mounts stacked on a parent's root; bounded.
+ * Returns false when the layout cannot be trusted (RANDSTRUCT).
+ */
+struct procsentry_mount_head {
+	struct hlist_node mnt_hash;
+	struct procsentry_mount_head *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+static inline bool procsentry_compat_chrooted(const struct path *root)
+{
+#if defined(CONFIG_RANDSTRUCT) || defined(CONFIG_GCC_PLUGIN_RANDSTRUCT)
+	return false;
+#else
+	const struct procsentry_mount_head *m;
+	const struct dentry *d = root->dentry;
+	int depth;
+
+	m = container_of(root->mnt, struct procsentry_mount_head, mnt);
+	for (depth = 0; depth < 64; depth++) {
+		const struct procsentry_mount_head *parent;
+
+		if (d != m->mnt.mnt_root)
+			return true;	/* inside a mount, not at its root */
+		parent = READ_ONCE(m->mnt_parent);
+		if (parent == m)
+			return false;	/* reached the namespace root */
+		d = READ_ONCE(m->mnt_mountpoint);
+		m = parent;
+	}
+	return true;
 #endif
 }
 

@@ -8,6 +8,7 @@
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/magic.h>
 #include <linux/mm_types.h>
 #include <linux/percpu.h>
@@ -43,6 +44,23 @@ static bool procsentry_is_memfd(const struct file *file)
 		!strncmp((const char *)d->d_name.name, "memfd:", 6);
 }
 
+/* Is current's root elsewhere than its mount namespace's root? */
+static bool procsentry_chrooted(void)
+{
+	struct fs_struct *fs = current->fs;
+	bool chrooted;
+
+	if (!fs)
+		return false;
+	/* fs->lock keeps root pinned; RCU keeps the mounts above it. */
+	spin_lock(&fs->lock);
+	rcu_read_lock();
+	chrooted = procsentry_compat_chrooted(&fs->root);
+	rcu_read_unlock();
+	spin_unlock(&fs->lock);
+	return chrooted;
+}
+
 static u32 procsentry_strnlen(const char *s, u32 max)
 {
 	return s ? strnlen(s, max) : 0;
@@ -62,6 +80,8 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 	char *buf;
 
 	buf = procsentry_path_bufs + (size_t)get_cpu() * PATH_MAX;
+	if (procsentry_chrooted())
+		flags |= PROCSENTRY_EXEC_CHROOT;
 	path = d_path(&bprm->file->f_path, buf, PATH_MAX);
 	if (IS_ERR(path)) {
 		flags |= PROCSENTRY_EXEC_PATH_ERR;

@@ -151,6 +151,13 @@ struct procsentry_task {
 #define PROCSENTRY_EXEC_PATH_ERR	(1U << 5)	/* path could not be resolved */
 #define PROCSENTRY_EXEC_ARGV_ERR	(1U << 6)	/* argv could not be read */
 #define PROCSENTRY_EXEC_SCRIPT		(1U << 7)	/* a #! script: path is the script, interp_path the binary run */
+/*
+ * The process's root is not the root of its mount namespace (chroot): path
+ * is relative to that root, so a directory named /usr/bin there may be
+ * anything.  Together with task.mnt_ns this tells a reader whether a path
+ * can be trusted for allow/skip decisions.
+ */
+#define PROCSENTRY_EXEC_CHROOT		(1U << 8)
 
 /*
  * EXEC: a successful execve/execveat (or kernel exec), made after the new
