@@ -80,16 +80,41 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 	return true;
 }
 
+/*
+ * A call that succeeded, asked for nothing new and changed nothing.
+ * setfs[ug]id never fails: it returns the old id, and a refusal shows as a
+ * requested id that did not take.
+ */
+static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
+{
+	struct procsentry_creds now;
+
+	procsentry_fill_creds(&now, current_cred());
+	if (memcmp(&now, &s->before, sizeof(now)))
+		return false;
+	switch (s->call) {
+	case PROCSENTRY_CALL_SETFSUID:
+		return s->args[0] == U32_MAX || s->args[0] == now.fsuid;
+	case PROCSENTRY_CALL_SETFSGID:
+		return s->args[0] == U32_MAX || s->args[0] == now.fsgid;
+	default:
+		return ret == 0;
+	}
+}
+
 void procsentry_sc_exit(long ret)
 {
 	struct procsentry_inflight *s = procsentry_inflight_find();
 
 	if (!s)
 		return;
-	if (!procsentry_is_exec(s->call))
+	if (procsentry_is_exec(s->call)) {
+		if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current))
+			procsentry_emit_exec_failed(s, ret);
+	} else if ((READ_ONCE(procsentry_config_flags) & PROCSENTRY_CFG_CRED_NOOP) ||
+		   !procsentry_cred_noop(s, ret)) {
 		procsentry_emit_cred_change(s, ret);
-	else if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current))
-		procsentry_emit_exec_failed(s, ret);
+	}
 	procsentry_inflight_release(s);
 }
 

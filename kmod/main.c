@@ -14,6 +14,7 @@ unsigned int procsentry_flush_us = 1000;
 unsigned int procsentry_max_inflight;
 u32 procsentry_event_mask = PROCSENTRY_MASK_ALL;
 u32 procsentry_argv_max = PROCSENTRY_ARGV_DEFAULT;
+u32 procsentry_config_flags;
 
 static char *hook_mode = "kprobe";
 module_param(hook_mode, charp, 0444);

@@ -16,6 +16,7 @@ static const struct nla_policy procsentry_policy[PROCSENTRY_A_MAX + 1] = {
 	[PROCSENTRY_A_REG_FLAGS]	= { .type = NLA_U32 },
 	[PROCSENTRY_A_EVENT_MASK]	= { .type = NLA_U32 },
 	[PROCSENTRY_A_ARGV_MAX]		= { .type = NLA_U32 },
+	[PROCSENTRY_A_CONFIG_FLAGS]	= { .type = NLA_U32 },
 };
 
 static struct genl_family procsentry_family;
@@ -54,6 +55,7 @@ static int procsentry_put_config(struct sk_buff *skb)
 	struct procsentry_config cfg = {
 		.event_mask = READ_ONCE(procsentry_event_mask),
 		.argv_max = READ_ONCE(procsentry_argv_max),
+		.flags = READ_ONCE(procsentry_config_flags),
 	};
 
 	return nla_put(skb, PROCSENTRY_A_CONFIG, sizeof(cfg), &cfg);
@@ -178,6 +180,7 @@ static int procsentry_cmd_set_config(struct sk_buff *skb, struct genl_info *info
 {
 	struct nlattr *mask = info->attrs[PROCSENTRY_A_EVENT_MASK];
 	struct nlattr *argv = info->attrs[PROCSENTRY_A_ARGV_MAX];
+	struct nlattr *cfl = info->attrs[PROCSENTRY_A_CONFIG_FLAGS];
 
 	if (mask && (nla_get_u32(mask) & ~PROCSENTRY_MASK_ALL)) {
 		GENL_SET_ERR_MSG(info, "procsentry: unknown record types in event mask");
@@ -187,15 +190,22 @@ static int procsentry_cmd_set_config(struct sk_buff *skb, struct genl_info *info
 		GENL_SET_ERR_MSG(info, "procsentry: argv limit above PROCSENTRY_ARGV_MAX");
 		return -ERANGE;
 	}
+	if (cfl && (nla_get_u32(cfl) & ~PROCSENTRY_CFG_ALL)) {
+		GENL_SET_ERR_MSG(info, "procsentry: unknown configuration flags");
+		return -EINVAL;
+	}
 	if (mask)
 		WRITE_ONCE(procsentry_event_mask, nla_get_u32(mask));
 	if (argv)
 		WRITE_ONCE(procsentry_argv_max, nla_get_u32(argv));
-	if (mask || argv)
-		pr_info("configuration changed by %s[%d]: event mask 0x%x, argv limit %u\n",
+	if (cfl)
+		WRITE_ONCE(procsentry_config_flags, nla_get_u32(cfl));
+	if (mask || argv || cfl)
+		pr_info("configuration changed by %s[%d]: event mask 0x%x, argv limit %u, flags 0x%x\n",
 			current->comm, task_tgid_nr(current),
 			READ_ONCE(procsentry_event_mask),
-			READ_ONCE(procsentry_argv_max));
+			READ_ONCE(procsentry_argv_max),
+			READ_ONCE(procsentry_config_flags));
 	return procsentry_reply(info, 128, procsentry_fill_config);
 }
 

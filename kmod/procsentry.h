@@ -25,6 +25,7 @@ extern unsigned int procsentry_max_inflight;
 /* Runtime configuration, changed by SET_CONFIG. */
 extern u32 procsentry_event_mask;
 extern u32 procsentry_argv_max;
+extern u32 procsentry_config_flags;
 
 /* listeners.c */
 int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info);

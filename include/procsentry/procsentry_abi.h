@@ -54,7 +54,7 @@ enum procsentry_cmd {
 	PROCSENTRY_CMD_REGISTER,	/* req: ABI_VERSION, opt: REG_FLAGS; reply: ABI_VERSION, NR_CPUS, CONFIG */
 	PROCSENTRY_CMD_UNREGISTER,	/* no attributes */
 	PROCSENTRY_CMD_GET_STATS,	/* reply: CPU_STATS, GLOBAL_STATS, NR_CPUS */
-	PROCSENTRY_CMD_SET_CONFIG,	/* opt: EVENT_MASK, ARGV_MAX; reply: CONFIG */
+	PROCSENTRY_CMD_SET_CONFIG,	/* opt: EVENT_MASK, ARGV_MAX, CONFIG_FLAGS; reply: CONFIG */
 	PROCSENTRY_CMD_EVENTS,		/* kernel to reader: CPU, RECORDS */
 	__PROCSENTRY_CMD_MAX,
 };
@@ -74,9 +74,20 @@ enum procsentry_attr {
 	PROCSENTRY_A_GLOBAL_STATS,	/* binary: struct procsentry_global_stats */
 	PROCSENTRY_A_CONFIG,		/* binary: struct procsentry_config */
 	PROCSENTRY_A_PAD,
+	PROCSENTRY_A_CONFIG_FLAGS,	/* u32: PROCSENTRY_CFG_* */
 	__PROCSENTRY_A_MAX,
 };
 #define PROCSENTRY_A_MAX (__PROCSENTRY_A_MAX - 1)
+
+/* SET_CONFIG flags. */
+/*
+ * Also report set*id/capset calls that succeed, ask for nothing new and
+ * change nothing (setresuid(-1, -1, -1), setfsuid(-1) as a query).  Off by
+ * default: they carry no information and can be issued in tight loops.
+ * Refused calls and calls that change anything are always reported.
+ */
+#define PROCSENTRY_CFG_CRED_NOOP	(1U << 0)
+#define PROCSENTRY_CFG_ALL		(PROCSENTRY_CFG_CRED_NOOP)
 
 /* REGISTER flags. */
 #define PROCSENTRY_REG_EXCLUDE_SELF	(1U << 0)	/* no records about the registering process */
@@ -293,6 +304,8 @@ struct procsentry_global_stats {
 struct procsentry_config {
 	__u32 event_mask;
 	__u32 argv_max;
+	__u32 flags;		/* PROCSENTRY_CFG_* */
+	__u32 reserved;
 };
 
 #endif /* _PROCSENTRY_ABI_H */
