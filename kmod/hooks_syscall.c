@@ -63,20 +63,6 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 	s->script_len = 0;
 	s->name_len = 0;
 	s->name_flags = 0;
-	if (exec) {
-		unsigned long uname = procsentry_compat_sc_arg(uregs, ia32,
-				d->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0);
-		long n = procsentry_compat_strncpy_user(s->name,
-				(const char __user *)uname, PROCSENTRY_NAME_KEEP);
-
-		if (n < 0) {
-			s->name_flags = PROCSENTRY_NAME_ERR;
-		} else {
-			s->name_len = min_t(long, n, PROCSENTRY_NAME_KEEP - 1);
-			if (s->name_len == PROCSENTRY_NAME_KEEP - 1)
-				s->name_flags = PROCSENTRY_NAME_TRUNC;
-		}
-	}
 	return true;
 }
 
@@ -102,6 +88,27 @@ static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
 	}
 }
 
+/*
+ * The file name a failed exec asked for.  Read at return, not at entry:
+ * the kernel's getname() has faulted the string's page in by then (a fresh
+ * child often has not touched it since fork), and the probe cannot fault.
+ */
+static void procsentry_read_exec_name(struct procsentry_inflight *s)
+{
+	unsigned long uname = s->args[s->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0];
+	long n;
+
+	n = procsentry_compat_strncpy_user(s->name, (const char __user *)uname,
+					   PROCSENTRY_NAME_KEEP);
+	if (n < 0) {
+		s->name_flags = PROCSENTRY_NAME_ERR;
+		return;
+	}
+	s->name_len = min_t(long, n, PROCSENTRY_NAME_KEEP - 1);
+	if (s->name_len == PROCSENTRY_NAME_KEEP - 1)
+		s->name_flags = PROCSENTRY_NAME_TRUNC;
+}
+
 void procsentry_sc_exit(long ret)
 {
 	struct procsentry_inflight *s = procsentry_inflight_find();
@@ -109,8 +116,10 @@ void procsentry_sc_exit(long ret)
 	if (!s)
 		return;
 	if (procsentry_is_exec(s->call)) {
-		if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current))
+		if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current)) {
+			procsentry_read_exec_name(s);
 			procsentry_emit_exec_failed(s, ret);
+		}
 	} else if ((READ_ONCE(procsentry_config_flags) & PROCSENTRY_CFG_CRED_NOOP) ||
 		   !procsentry_cred_noop(s, ret)) {
 		procsentry_emit_cred_change(s, ret);

@@ -89,9 +89,11 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 	} else {
 		path_len = strlen(path);
 	}
+	/* A memfd never had a name in any filesystem: deleted too. */
 	if (procsentry_is_memfd(bprm->file))
-		flags |= PROCSENTRY_EXEC_MEMFD;
-	if (d_unlinked(bprm->file->f_path.dentry))
+		flags |= PROCSENTRY_EXEC_MEMFD | PROCSENTRY_EXEC_DELETED;
+	if (d_unlinked(bprm->file->f_path.dentry) ||
+	    !file_inode(bprm->file)->i_nlink)
 		flags |= PROCSENTRY_EXEC_DELETED;
 	if (bprm->secureexec)
 		flags |= PROCSENTRY_EXEC_SECURE;
@@ -112,7 +114,8 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 	if (bprm->interp != bprm->filename)
 		interp_len = procsentry_strnlen(bprm->interp, PROCSENTRY_INTERP_KEEP);
 	if (mm && mm->arg_end > mm->arg_start) {
-		argv_full = mm->arg_end - mm->arg_start;
+		/* The last argument's NUL ends the area: joined, not terminated. */
+		argv_full = mm->arg_end - mm->arg_start - 1;
 		argv_len = min(argv_full, argv_max);
 		if (argv_len < argv_full)
 			flags |= PROCSENTRY_EXEC_ARGV_TRUNC;
