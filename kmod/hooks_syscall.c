@@ -256,18 +256,26 @@ static struct procsentry_kp {
 	{ .sym = "commit_creds", .pre = procsentry_commit_pre },
 };
 
+/* Misses of probes already unregistered: the total only ever grows. */
+static u64 procsentry_missed_base;
+
 static void procsentry_kprobe_detach(void)
 {
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++) {
-		if (procsentry_krps[i].registered)
+		if (procsentry_krps[i].registered) {
 			unregister_kretprobe(&procsentry_krps[i].rp);
+			procsentry_missed_base += procsentry_krps[i].rp.nmissed +
+				procsentry_krps[i].rp.kp.nmissed;
+		}
 		procsentry_krps[i].registered = false;
 	}
 	for (i = 0; i < ARRAY_SIZE(procsentry_kps); i++) {
-		if (procsentry_kps[i].registered)
+		if (procsentry_kps[i].registered) {
 			unregister_kprobe(&procsentry_kps[i].kp);
+			procsentry_missed_base += procsentry_kps[i].kp.nmissed;
+		}
 		procsentry_kps[i].registered = false;
 	}
 }
@@ -320,7 +328,7 @@ static int procsentry_kprobe_attach(void)
 
 static u64 procsentry_kprobe_missed(void)
 {
-	u64 n = 0;
+	u64 n = READ_ONCE(procsentry_missed_base);
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++)

@@ -27,9 +27,14 @@ static u32 procsentry_nr_listeners;
 static bool procsentry_attached;
 static bool procsentry_shutting_down;
 
-/* Read locklessly by the hooks: processes excluded by their readers. */
-static struct pid *procsentry_excluded[PROCSENTRY_MAX_LISTENERS];
-static u32 procsentry_nr_excluded;
+/*
+ * Read locklessly by the hooks: the process no record is made about.  A
+ * reader's EXCLUDE_SELF takes effect only while every registered reader
+ * belongs to that process and asked for it, so a reader can never hide a
+ * process from another reader (a root intruder registering with
+ * EXCLUDE_SELF does not vanish from the daemon's view).
+ */
+static struct pid *procsentry_excluded;
 
 static void procsentry_prune_fn(struct work_struct *w);
 static DECLARE_WORK(procsentry_prune_work, procsentry_prune_fn);
@@ -46,31 +51,29 @@ bool procsentry_hooks_attached(void)
 
 bool procsentry_task_excluded(struct task_struct *task)
 {
-	struct pid *tgid;
-	int i;
+	struct pid *p = READ_ONCE(procsentry_excluded);
 
-	if (likely(!READ_ONCE(procsentry_nr_excluded)))
-		return false;
-	tgid = task_tgid(task);
-	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
-		if (READ_ONCE(procsentry_excluded[i]) == tgid)
-			return true;
-	return false;
+	/* Compared, never dereferenced: the listener holds a reference. */
+	return unlikely(p) && task_tgid(task) == p;
 }
 
 static void procsentry_update_excluded(void)
 {
-	u32 n = 0;
+	struct pid *p = NULL;
 	int i;
 
 	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++) {
 		struct procsentry_listener *l = &procsentry_listeners[i];
-		struct pid *p = l->portid && l->exclude_self ? l->tgid : NULL;
 
-		WRITE_ONCE(procsentry_excluded[i], p);
-		n += !!p;
+		if (!l->portid)
+			continue;
+		if (!l->exclude_self || (p && p != l->tgid)) {
+			p = NULL;
+			break;
+		}
+		p = l->tgid;
 	}
-	WRITE_ONCE(procsentry_nr_excluded, n);
+	WRITE_ONCE(procsentry_excluded, p);
 }
 
 /* Called with the mutex held after the listener set changed. */

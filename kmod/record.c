@@ -63,8 +63,10 @@ static u64 procsentry_glost_take(int cause, u64 total)
 	u64 delta;
 
 	spin_lock(&procsentry_glost_lock);
-	delta = total - procsentry_glost_reported[cause];
-	procsentry_glost_reported[cause] = total;
+	/* A total read while probes were being detached may run ahead once. */
+	delta = total > procsentry_glost_reported[cause] ?
+		total - procsentry_glost_reported[cause] : 0;
+	procsentry_glost_reported[cause] = max(total, procsentry_glost_reported[cause]);
 	spin_unlock(&procsentry_glost_lock);
 	return delta;
 }

@@ -32,6 +32,7 @@ void procsentry_fill_task(struct procsentry_task *t, struct task_struct *task)
 {
 	struct pid_namespace *pidns;
 	kuid_t loginuid;
+	size_t n;
 
 	t->pid = task->pid;
 	t->tgid = task->tgid;
@@ -40,8 +41,11 @@ void procsentry_fill_task(struct procsentry_task *t, struct task_struct *task)
 		from_kuid(&init_user_ns, loginuid) : U32_MAX;
 	t->sessionid = audit_get_sessionid(task);
 	t->start_ns = procsentry_compat_start_ns(task->group_leader);
+	/* Older kernels leave stale bytes after the NUL of a renamed comm. */
 	memcpy(t->comm, task->comm, sizeof(t->comm));
 	t->comm[sizeof(t->comm) - 1] = '\0';
+	n = strnlen(t->comm, sizeof(t->comm));
+	memset(t->comm + n, 0, sizeof(t->comm) - n);
 
 	rcu_read_lock();
 	t->ppid = task_tgid_nr(rcu_dereference(task->real_parent));

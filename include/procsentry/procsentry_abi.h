@@ -90,7 +90,12 @@ enum procsentry_attr {
 #define PROCSENTRY_CFG_ALL		(PROCSENTRY_CFG_CRED_NOOP)
 
 /* REGISTER flags. */
-#define PROCSENTRY_REG_EXCLUDE_SELF	(1U << 0)	/* no records about the registering process */
+/*
+ * No records about the registering process, while every registered reader
+ * belongs to that process and asked for this: one reader cannot hide a
+ * process from another.
+ */
+#define PROCSENTRY_REG_EXCLUDE_SELF	(1U << 0)
 #define PROCSENTRY_REG_ALL		(PROCSENTRY_REG_EXCLUDE_SELF)
 
 /* Record types. */
