@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 #include <linux/cpumask.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 
 static const struct nla_policy procsentry_policy[PROCSENTRY_A_MAX + 1] = {
 	[PROCSENTRY_A_ABI_VERSION]	= { .type = NLA_U32 },
@@ -110,7 +111,8 @@ static int procsentry_cmd_register(struct sk_buff *skb, struct genl_info *info)
 		pr_warn_ratelimited("reader %s[%d] speaks ABI %u, module ABI %u: registration refused\n",
 				    current->comm, task_tgid_nr(current), abi,
 				    PROCSENTRY_ABI_VERSION);
-		GENL_SET_ERR_MSG(info, "procsentry: ABI version mismatch between reader and module");
+		GENL_SET_ERR_MSG(info, "procsentry: ABI version mismatch: module speaks ABI "
+				 __stringify(PROCSENTRY_ABI_VERSION));
 		return -EPROTO;
 	}
 	if (info->attrs[PROCSENTRY_A_REG_FLAGS])

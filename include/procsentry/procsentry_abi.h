@@ -7,12 +7,15 @@
  * namespace) carrying PROCSENTRY_A_ABI_VERSION; from then on the module
  * unicasts PROCSENTRY_CMD_EVENTS messages to it.  Each EVENTS message holds
  * one PROCSENTRY_A_RECORDS attribute: a packed run of records, all from the
- * CPU named in PROCSENTRY_A_CPU, in sequence order.
+ * CPU named in PROCSENTRY_A_CPU, in sequence order (CPU 0xffffffff: LOST
+ * reports about this reader).  The module keeps the attribute under 32 KiB
+ * (a netlink attribute cannot exceed 65531 bytes).
  *
  * Records: every record starts with struct procsentry_rec_hdr.  hdr.size is
  * the whole record (header, fixed body, strings) and is a multiple of 8, so
  * a reader steps over types it does not know.  The fixed body starts at
- * hdr.hdr_size (later ABI versions may grow the header at its end).  A
+ * hdr.hdr_size, also a multiple of 8 (later ABI versions may grow the
+ * header at its end).  A
  * reader must check hdr.size >= hdr.hdr_size + the body size it knows for
  * the type, and bodies only grow at their end.
  *
@@ -21,7 +24,9 @@
  * joined by NUL bytes.  A reader checks off + len <= hdr.size.
  *
  * Sequence: hdr.seq counts records per CPU (hdr.cpu), starting at 1, with
- * no holes in what the module produced.  A hole seen by a reader is loss,
+ * no holes in what the module produced (numbers are used while nobody
+ * listens, so a reader starts from the first record it sees).  A hole seen
+ * by a reader after that is loss,
  * and the module also says so with PROCSENTRY_REC_LOST records (which carry
  * seq 0 and are not part of the sequence).
  *
@@ -244,7 +249,7 @@ struct procsentry_cred_change {
 	struct procsentry_creds cred_before;
 	__u32 call;		/* enum procsentry_call */
 	__u32 entry;		/* enum procsentry_abi_entry */
-	__s32 result;		/* 0, or negative errno; set*fsid: previous id */
+	__s32 result;		/* 0, or negative errno; set*fsid: the previous id (never an error) */
 	__u32 nargs;
 	__u32 args[3];		/* ids as passed, widened: (u32)-1 = unchanged */
 	__u32 reserved;
