@@ -24,6 +24,6 @@ static_assert(sizeof(procsentry_cred_change) % 8 == 0);
 static_assert(sizeof(procsentry_exit) % 8 == 0);
 static_assert(sizeof(procsentry_fork) % 8 == 0);
 static_assert(sizeof(procsentry_lost) % 8 == 0);
-static_assert(sizeof(procsentry_config) == 16);
+static_assert(sizeof(procsentry_config) >= 8);
 
 }  // namespace procsentry::abi
