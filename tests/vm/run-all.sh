@@ -2,7 +2,8 @@
 # Run tests/vm/run-kernel.sh for each kernel series in turn, all of them even when one fails,
 # then print a summary and one closing "N passed, N failed" line (the sums over all kernels).
 #
-#   tests/vm/run-all.sh [series...]      (default: 5.10 6.1 6.12)
+#   tests/vm/run-all.sh [series[:hook_mode]...]      (default: 5.10 6.1 6.12)
+# "6.1:syscall_tp" runs 6.1 with the module loaded in its kprobe-less mode.
 set -uo pipefail
 
 VM=$(cd "$(dirname "$0")" && pwd)
@@ -15,11 +16,14 @@ pass=0
 fail=0
 bad=0
 start=$(date +%s)
-for s in "${series[@]}"; do
+for entry in "${series[@]}"; do
+  s=${entry%%:*}
+  mode=
+  [ "$entry" != "$s" ] && mode=${entry#*:}
   t=$(date +%s)
   mkdir -p "$BUILD/kernels/$s"
-  out=$BUILD/kernels/$s/run-kernel.out
-  bash "$VM/run-kernel.sh" "$s" 2>&1 | tee "$out"
+  out=$BUILD/kernels/$s/run-kernel${mode:+-$mode}.out
+  HOOK_MODE=$mode bash "$VM/run-kernel.sh" "$s" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   line=$(grep -aE "^kernel $s \\(.*\\): [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1)
   if [ -z "$line" ]; then

@@ -10,7 +10,8 @@ pass=0
 fail=0
 
 echo "procsentry guest: kernel $(uname -r), $(nproc) cpus"
-if ! insmod /lib/modules/procsentry.ko; then
+# ps_hook_mode=syscall_tp (kernel command line) runs the suite in the kprobe-less mode.
+if ! insmod /lib/modules/procsentry.ko ${ps_hook_mode:+hook_mode=$ps_hook_mode}; then
   echo "FAIL insmod"
   fail=$((fail + 1))
 fi

@@ -58,9 +58,15 @@ append+=" ps_timeout=${SCENARIO_TIMEOUT:-120}"
 [ -n "${SCENARIOS:-}" ] && append+=" ps_only=$SCENARIOS"
 [ "$mode" = --demo ] && append+=" ps_run=/tests/demo-in-guest.sh"
 [ -n "${VM_APPEND:-}" ] && append+=" $VM_APPEND"
-
+# HOOK_MODE=syscall_tp: the module's kprobe-less mode, with its own log and label.
+kdesc=$KREL
 log=$out/guest.log
-echo "kernel $series ($KREL, Debian $KVER): booting under QEMU/TCG, log $log"
+if [ -n "${HOOK_MODE:-}" ]; then
+  append+=" ps_hook_mode=$HOOK_MODE"
+  kdesc="$KREL, hook_mode=$HOOK_MODE"
+  log=$out/guest-$HOOK_MODE.log
+fi
+echo "kernel $series ($kdesc, Debian $KVER): booting under QEMU/TCG, log $log"
 # -no-reboot: a panic (panic=-1 -> reboot) ends QEMU instead of looping.
 # No NIC, no disks: everything is in the initramfs; the 8250 serial is built into the kernel.
 set +e
@@ -98,12 +104,12 @@ if [ "$mode" = test ]; then
   if [ ${#fail[@]} -ne 0 ] && [ "$(echo "$result" | awk '{ print $3 }')" = 0 ]; then
     result="$(echo "$result" | awk '{ print $1 }') passed, 1 failed"
   fi
-  echo "kernel $series ($KREL): $result"
+  echo "kernel $series ($kdesc): $result"
 fi
 if [ ${#fail[@]} -ne 0 ]; then
-  for f in "${fail[@]}"; do echo "kernel $series ($KREL): FAILED: $f"; done
+  for f in "${fail[@]}"; do echo "kernel $series ($kdesc): FAILED: $f"; done
   exit 1
 fi
-echo "kernel $series ($KREL): OK"
+echo "kernel $series ($kdesc): OK"
 [ "$mode" = test ] && echo "$result"
 exit 0

@@ -23,8 +23,11 @@ fetch-kernels:
 test-kmod: $(VM_PREREQS)
 	$(VM_ENV) bash $(TOP)/tests/vm/run-kernel.sh $(KERNEL)
 
+# Every kernel, plus the kprobe-less hook mode on one of them.
+KMOD_MATRIX ?= $(KERNELS) 6.1:syscall_tp
+
 test-kmod-all: $(VM_PREREQS)
-	$(VM_ENV) bash $(TOP)/tests/vm/run-all.sh $(KERNELS)
+	$(VM_ENV) bash $(TOP)/tests/vm/run-all.sh $(KMOD_MATRIX)
 
 # In order: the daemon build needs the packages that deps installs.
 demo:
