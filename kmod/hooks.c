@@ -22,7 +22,8 @@ static void procsentry_tp_fork(void *data, struct task_struct *parent,
 {
 	if (child->pid != child->tgid || (child->flags & PF_KTHREAD))
 		return;
-	if (procsentry_wanted(PROCSENTRY_REC_FORK, parent))
+	/* The record is about the child (its task block). */
+	if (procsentry_wanted(PROCSENTRY_REC_FORK, child))
 		procsentry_emit_fork(parent, child);
 }
 
