@@ -29,10 +29,12 @@ deps:
 checkpatch:
 	bash $(TOP)/scripts/checkpatch.sh
 
-# Everything CI runs (.ci/run): style, unit/sanitizer/fuzz tests, then all kernels in QEMU.
+# Everything CI runs (.ci/run): style, unit/sanitizer/fuzz tests, the scenario binary's own
+# host self-test, then every kernel in QEMU.
 test: deps
 	$(MAKE) checkpatch
 	$(MAKE) test-unit
+	$(MAKE) scenarios-selftest
 	$(MAKE) test-kmod-all
 
 # DKMS source tree + userspace tools.  Full packaging comes with the install issue.
