@@ -47,6 +47,7 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 	s = procsentry_inflight_claim();
 	if (!s)
 		return false;
+	s->mm = current->mm;
 	s->call = d->call;
 	s->entry = entry;
 	s->nargs = d->nargs;
@@ -98,6 +99,11 @@ static void procsentry_read_exec_name(struct procsentry_inflight *s)
 	unsigned long uname = s->args[s->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0];
 	long n;
 
+	/* Failed past the point of no return: the caller's memory is gone. */
+	if (current->mm != s->mm) {
+		s->name_flags = PROCSENTRY_NAME_ERR;
+		return;
+	}
 	n = procsentry_compat_strncpy_user(s->name, (const char __user *)uname,
 					   PROCSENTRY_NAME_KEEP);
 	if (n < 0) {

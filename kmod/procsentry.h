@@ -76,6 +76,7 @@ bool procsentry_wanted(u16 type, struct task_struct *task);
 #define PROCSENTRY_NAME_KEEP	1024
 struct procsentry_inflight {
 	struct task_struct *task;	/* owner; NULL when free */
+	const struct mm_struct *mm;	/* at entry: compared, never dereferenced */
 	u32 call;
 	u32 entry;
 	u32 nargs;
