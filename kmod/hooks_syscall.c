@@ -26,6 +26,30 @@ static bool procsentry_is_exec(u32 call)
 	return call == PROCSENTRY_CALL_EXECVE || call == PROCSENTRY_CALL_EXECVEAT;
 }
 
+/*
+ * A set*id call whose every id is -1 asks for nothing: it cannot change
+ * credentials nor be refused, so unless no-op calls are wanted it needs
+ * no return probe (and costs only the entry probe).
+ */
+static bool procsentry_asks_nothing(const struct procsentry_sc_desc *d,
+				    const struct pt_regs *uregs)
+{
+	bool ia32 = d->entry != PROCSENTRY_ENTRY_NATIVE;
+	u32 none = d->entry == PROCSENTRY_ENTRY_IA32_UID16 ? 0xffff : U32_MAX;
+	int i;
+
+	if (!d->nargs ||
+	    (READ_ONCE(procsentry_config_flags) & PROCSENTRY_CFG_CRED_NOOP))
+		return false;
+	for (i = 0; i < d->nargs; i++) {
+		u32 a = procsentry_compat_sc_arg(uregs, ia32, i);
+
+		if ((d->entry == PROCSENTRY_ENTRY_IA32_UID16 ? (u16)a : a) != none)
+			return false;
+	}
+	return true;
+}
+
 /* Entry: remember what the caller asked and who it was. */
 static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 {
@@ -40,6 +64,8 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 		   !procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current) :
 		   !procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current))
 		return false;
+	if (!exec && procsentry_asks_nothing(d, uregs))
+		return false;
 	/* Without per-ABI wrappers one function serves both ABIs. */
 	if (entry == PROCSENTRY_ENTRY_NATIVE && procsentry_compat_in_ia32())
 		entry = PROCSENTRY_ENTRY_IA32;
@@ -52,14 +78,24 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 	s->entry = entry;
 	s->nargs = d->nargs;
 	for (i = 0; i < ARRAY_SIZE(s->args); i++) {
-		u32 a = procsentry_compat_sc_arg(uregs, ia32, i);
+		unsigned long a = procsentry_compat_sc_arg(uregs, ia32, i);
 
-		/* 16-bit ids: (u16)-1 means "unchanged", like (u32)-1. */
+		/* Ids are 32 bits; 16-bit ids: (u16)-1 means "unchanged" too. */
+		if (!exec && i < d->nargs)
+			a = (u32)a;
 		if (entry == PROCSENTRY_ENTRY_IA32_UID16 && i < d->nargs)
 			a = (u16)a == 0xffff ? U32_MAX : (u16)a;
 		s->args[i] = a;
 	}
 	procsentry_fill_creds(&s->before, current_cred());
+	if (!exec) {
+		const struct cred *c = current_cred();
+
+		s->cap_inh_before = procsentry_compat_cap(c->cap_inheritable);
+		s->cap_amb_before = procsentry_compat_cap(c->cap_ambient);
+		s->cap_bset_before = procsentry_compat_cap(c->cap_bset);
+		s->groups_before = c->group_info;
+	}
 	s->bprm_seen = false;
 	s->script_len = 0;
 	s->name_len = 0;
@@ -74,10 +110,15 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
  */
 static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
 {
+	const struct cred *c = current_cred();
 	struct procsentry_creds now;
 
-	procsentry_fill_creds(&now, current_cred());
-	if (memcmp(&now, &s->before, sizeof(now)))
+	procsentry_fill_creds(&now, c);
+	if (memcmp(&now, &s->before, sizeof(now)) ||
+	    s->cap_inh_before != procsentry_compat_cap(c->cap_inheritable) ||
+	    s->cap_amb_before != procsentry_compat_cap(c->cap_ambient) ||
+	    s->cap_bset_before != procsentry_compat_cap(c->cap_bset) ||
+	    s->groups_before != c->group_info)
 		return false;
 	switch (s->call) {
 	case PROCSENTRY_CALL_SETFSUID:
@@ -229,7 +270,8 @@ static bool procsentry_creds_differ(const struct cred *a, const struct cred *b)
 		procsentry_compat_cap(a->cap_effective) !=
 		procsentry_compat_cap(b->cap_effective) ||
 		procsentry_compat_cap(a->cap_permitted) !=
-		procsentry_compat_cap(b->cap_permitted);
+		procsentry_compat_cap(b->cap_permitted) ||
+		!procsentry_creds_same_extra(a, b);
 }
 
 /*

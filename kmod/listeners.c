@@ -93,10 +93,13 @@ static void procsentry_listeners_changed(void)
 	}
 }
 
-static void procsentry_listener_clear(struct procsentry_listener *l)
+/* Returns the pid reference to drop once the exclusion is republished. */
+static struct pid *procsentry_listener_clear(struct procsentry_listener *l)
 {
-	put_pid(l->tgid);
+	struct pid *p = l->tgid;
+
 	memset(l, 0, sizeof(*l));
+	return p;
 }
 
 int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info)
@@ -146,32 +149,53 @@ out:
 	return err;
 }
 
+/* Drops the listeners @match selects; called with the mutex held. */
+static int procsentry_listeners_drop(bool (*match)(struct procsentry_listener *l,
+						   u32 portid), u32 portid)
+{
+	struct pid *put[PROCSENTRY_MAX_LISTENERS];
+	int i, n = 0;
+
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (procsentry_listeners[i].portid && match(&procsentry_listeners[i], portid))
+			put[n++] = procsentry_listener_clear(&procsentry_listeners[i]);
+	procsentry_listeners_changed();
+	/* Only now nothing compares against these pids any more. */
+	for (i = 0; i < n; i++)
+		put_pid(put[i]);
+	return n;
+}
+
+static bool procsentry_match_port(struct procsentry_listener *l, u32 portid)
+{
+	return l->portid == portid;
+}
+
+static bool procsentry_match_dead(struct procsentry_listener *l, u32 portid)
+{
+	return l->dead;
+}
+
+static bool procsentry_match_all(struct procsentry_listener *l, u32 portid)
+{
+	return true;
+}
+
 int procsentry_listener_remove(u32 portid)
 {
-	int i, err = -ENOENT;
+	int n = 0;
 
 	mutex_lock(&procsentry_listeners_mutex);
-	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++) {
-		if (procsentry_listeners[i].portid == portid && portid) {
-			procsentry_listener_clear(&procsentry_listeners[i]);
-			err = 0;
-		}
-	}
-	if (!err)
-		procsentry_listeners_changed();
+	if (portid)
+		n = procsentry_listeners_drop(procsentry_match_port, portid);
 	mutex_unlock(&procsentry_listeners_mutex);
-	return err;
+	return n ? 0 : -ENOENT;
 }
 
 static void procsentry_prune_fn(struct work_struct *w)
 {
-	int i;
-
 	mutex_lock(&procsentry_listeners_mutex);
-	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
-		if (procsentry_listeners[i].portid && procsentry_listeners[i].dead)
-			procsentry_listener_clear(&procsentry_listeners[i]);
-	procsentry_listeners_changed();
+	procsentry_listeners_drop(procsentry_match_dead, 0);
 	mutex_unlock(&procsentry_listeners_mutex);
 }
 
@@ -246,25 +270,27 @@ int procsentry_listeners_unicast(struct sk_buff *skb, u32 nrec, u32 *nlisteners)
 			failed++;
 		}
 	}
+	if (prune && !procsentry_shutting_down)
+		schedule_work(&procsentry_prune_work);
 	mutex_unlock(&procsentry_listeners_mutex);
 	if (!n)
 		kfree_skb(skb);
-	if (prune)
-		schedule_work(&procsentry_prune_work);
 	return failed;
 }
 
 /* Module exit: refuse new readers, drop all, detach hooks. */
 void procsentry_listeners_shutdown(void)
 {
-	int i;
-
 	mutex_lock(&procsentry_listeners_mutex);
 	procsentry_shutting_down = true;
-	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
-		if (procsentry_listeners[i].portid)
-			procsentry_listener_clear(&procsentry_listeners[i]);
-	procsentry_listeners_changed();
+	procsentry_listeners_drop(procsentry_match_all, 0);
 	mutex_unlock(&procsentry_listeners_mutex);
+	/* Scheduling is refused from now on (checked under the mutex). */
+	cancel_work_sync(&procsentry_prune_work);
+}
+
+/* After the family is gone and the flush workers stopped: nothing requeues. */
+void procsentry_listeners_exit(void)
+{
 	cancel_work_sync(&procsentry_prune_work);
 }

@@ -86,6 +86,7 @@ static void __exit procsentry_exit(void)
 	procsentry_listeners_shutdown();
 	procsentry_records_stop();
 	procsentry_netlink_exit();
+	procsentry_listeners_exit();
 	procsentry_records_free();
 	procsentry_builders_free();
 	procsentry_inflight_free();

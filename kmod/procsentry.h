@@ -31,6 +31,7 @@ extern u32 procsentry_config_flags;
 int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info);
 int procsentry_listener_remove(u32 portid);
 void procsentry_listeners_shutdown(void);
+void procsentry_listeners_exit(void);
 bool procsentry_task_excluded(struct task_struct *task);
 /* Sends @skb (consumed) to every listener; returns how many refused it. */
 int procsentry_listeners_unicast(struct sk_buff *skb, u32 nrec, u32 *nlisteners);
@@ -69,6 +70,7 @@ static inline u32 procsentry_pad(u32 n)
 
 /* record_task.c */
 void procsentry_fill_creds(struct procsentry_creds *c, const struct cred *cred);
+bool procsentry_creds_same_extra(const struct cred *a, const struct cred *b);
 void procsentry_fill_task(struct procsentry_task *t, struct task_struct *task);
 bool procsentry_wanted(u16 type, struct task_struct *task);
 
@@ -80,8 +82,12 @@ struct procsentry_inflight {
 	u32 call;
 	u32 entry;
 	u32 nargs;
-	u32 args[5];
+	unsigned long args[5];		/* as passed: full width (pointers) */
 	struct procsentry_creds before;
+	u64 cap_inh_before;
+	u64 cap_amb_before;
+	u64 cap_bset_before;
+	const void *groups_before;	/* compared only */
 	u32 name_len;
 	u32 name_flags;
 	bool bprm_seen;

@@ -225,7 +225,9 @@ static void procsentry_send(struct procsentry_cpu *pc, const char *data,
 	while (pos < len) {
 		u32 sz = ((const struct procsentry_rec_hdr *)(data + pos))->size;
 
-		if (pos + sz - start > PROCSENTRY_MSG_MAX && n) {
+		/* Room is kept for the LOST reports the first message carries. */
+		if (pos + sz - start > PROCSENTRY_MSG_MAX -
+		    __PROCSENTRY_LOST_MAX * PROCSENTRY_LOST_SIZE && n) {
 			procsentry_send_chunk(pc, data + start, pos - start, n,
 					      lost, __PROCSENTRY_LOST_MAX);
 			start = pos;
@@ -283,10 +285,13 @@ void procsentry_stats_fill(struct procsentry_cpu_stats *out, unsigned int cpu)
 {
 	struct procsentry_cpu *pc = per_cpu_ptr(procsentry_cpus, cpu);
 
+	/* Not while a flush is between swapping a buffer and counting it. */
+	mutex_lock(&pc->flush_mutex);
 	spin_lock(&pc->lock);
 	*out = pc->st;
 	out->pending = pc->nrec;
 	spin_unlock(&pc->lock);
+	mutex_unlock(&pc->flush_mutex);
 }
 
 static void procsentry_work_fn(struct work_struct *w)

@@ -41,6 +41,7 @@ static bool procsentry_is_memfd(const struct file *file)
 	unsigned long magic = file_inode(file)->i_sb->s_magic;
 
 	return (magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC) &&
+		!file_inode(file)->i_nlink &&
 		!strncmp((const char *)d->d_name.name, "memfd:", 6);
 }
 
@@ -111,8 +112,10 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 		flags |= PROCSENTRY_EXEC_NO_CRED_BEFORE;
 
 	name_len = procsentry_strnlen(bprm->filename, PATH_MAX);
-	if (bprm->interp != bprm->filename)
+	if (bprm->interp != bprm->filename) {
+		flags |= PROCSENTRY_EXEC_INTERPRETED;
 		interp_len = procsentry_strnlen(bprm->interp, PROCSENTRY_INTERP_KEEP);
+	}
 	if (mm && mm->arg_end > mm->arg_start) {
 		/* The last argument's NUL ends the area: joined, not terminated. */
 		argv_full = mm->arg_end - mm->arg_start - 1;
@@ -172,7 +175,7 @@ void procsentry_emit_exec_failed(struct procsentry_inflight *slot, long ret)
 	f->entry = slot->entry;
 	if (slot->call == PROCSENTRY_CALL_EXECVEAT) {
 		f->dirfd = (s32)slot->args[0];
-		f->at_flags = slot->args[4];
+		f->at_flags = (u32)slot->args[4];
 	} else {
 		f->dirfd = AT_FDCWD;
 	}
@@ -198,7 +201,7 @@ void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret)
 	c->result = ret;
 	c->nargs = min_t(u32, slot->nargs, ARRAY_SIZE(c->args));
 	for (i = 0; i < c->nargs; i++)
-		c->args[i] = slot->args[i];
+		c->args[i] = (u32)slot->args[i];
 	procsentry_rec_commit(&rsv);
 }
 

@@ -25,6 +25,22 @@ void procsentry_fill_creds(struct procsentry_creds *c, const struct cred *cred)
 }
 
 /*
+ * Credentials beyond what records carry: a call that changes only these
+ * (inheritable or ambient capabilities, bounding set, supplementary groups)
+ * is still a change, never a no-op.
+ */
+bool procsentry_creds_same_extra(const struct cred *a, const struct cred *b)
+{
+	return a->group_info == b->group_info &&
+		procsentry_compat_cap(a->cap_inheritable) ==
+		procsentry_compat_cap(b->cap_inheritable) &&
+		procsentry_compat_cap(a->cap_ambient) ==
+		procsentry_compat_cap(b->cap_ambient) &&
+		procsentry_compat_cap(a->cap_bset) ==
+		procsentry_compat_cap(b->cap_bset);
+}
+
+/*
  * @task is current, or a child that has not run yet (fork), so its
  * nsproxy and comm are stable without task_lock.
  */

@@ -179,6 +179,13 @@ struct procsentry_task {
  * can be trusted for allow/skip decisions.
  */
 #define PROCSENTRY_EXEC_CHROOT		(1U << 8)
+/*
+ * Run through an interpreter (#! or binfmt_misc): interp names it.  Without
+ * PROCSENTRY_EXEC_SCRIPT, path is the interpreter's and the script's own
+ * resolved path is unknown (binfmt_misc, hook_mode=syscall_tp, or no free
+ * in-flight slot): such a path must not be trusted for skip decisions.
+ */
+#define PROCSENTRY_EXEC_INTERPRETED	(1U << 9)
 
 /*
  * EXEC: a successful execve/execveat (or kernel exec), made after the new

@@ -58,11 +58,11 @@ constexpr const char* kCauses[] = {nullptr, "buffer_full", "nomem", "reader", "p
 static_assert(std::size(kCauses) >= __PROCSENTRY_LOST_MAX);
 
 constexpr const char* kExecFlags[] = {"memfd",  "deleted",  "argv_trunc", "no_cred_before", "secure",
-                                      "path_err", "argv_err", "script",     "chroot"};
+                                      "path_err", "argv_err", "script",     "chroot",
+                                      "interpreted"};
 static_assert(PROCSENTRY_EXEC_SCRIPT == 1U << 7);
-#ifdef PROCSENTRY_EXEC_CHROOT
 static_assert(PROCSENTRY_EXEC_CHROOT == 1U << 8);
-#endif
+static_assert(PROCSENTRY_EXEC_INTERPRETED == 1U << 9);
 
 constexpr const char* kNameFlags[] = {"trunc", "err"};
 static_assert(PROCSENTRY_NAME_ERR == 1U << 1);

@@ -38,7 +38,9 @@ TEST(Names, Flags)
     EXPECT_EQ(exec_flag_names(PROCSENTRY_EXEC_MEMFD | PROCSENTRY_EXEC_SCRIPT),
               (std::vector<std::string>{"memfd", "script"}));
     EXPECT_EQ(exec_flag_names(1U << 8), (std::vector<std::string>{"chroot"}));
-    EXPECT_EQ(exec_flag_names(1U << 9), (std::vector<std::string>{"0x200"}));
+    EXPECT_EQ(exec_flag_names(PROCSENTRY_EXEC_SCRIPT | PROCSENTRY_EXEC_INTERPRETED),
+              (std::vector<std::string>{"script", "interpreted"}));
+    EXPECT_EQ(exec_flag_names(1U << 10), (std::vector<std::string>{"0x400"}));
     EXPECT_EQ(name_flag_names(3), (std::vector<std::string>{"trunc", "err"}));
 }
 

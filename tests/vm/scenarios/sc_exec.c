@@ -187,6 +187,14 @@ int sc_exec_failed(void)
 		sh->err[4] = errno;
 		syscall(SYS_execve, (char *)8, argv, g_envp); /* unreadable filename pointer */
 		sh->err[5] = errno;
+		{
+			/* a name on the stack: its address needs all 64 bits */
+			char stackname[32];
+
+			strcpy(stackname, "/tmp/ps-missing-stack");
+			execve(stackname, argv, g_envp);
+			sh->err[6] = errno;
+		}
 		_exit(0);
 	}
 	st = wait_pid(p, 5000);
@@ -199,13 +207,14 @@ int sc_exec_failed(void)
 	expect_u64("child errno of execveat 0644 file", EACCES, sh->err[3]);
 	expect_u64("child errno of execve 5000-byte name", ENAMETOOLONG, sh->err[4]);
 	expect_u64("child errno of execve bad pointer", EFAULT, sh->err[5]);
+	expect_u64("child errno of execve of a name on the stack", ENOENT, sh->err[6]);
 	collect_wants(&nl, &c,
-		      (struct want[]){ { PROCSENTRY_REC_EXEC_FAILED, (uint32_t)p, 6 },
+		      (struct want[]){ { PROCSENTRY_REC_EXEC_FAILED, (uint32_t)p, 7 },
 				       { PROCSENTRY_REC_EXIT, (uint32_t)p, 1 } },
 		      2, 3000, 300);
 	dump_tgid(&c, (uint32_t)p);
 	n = coll_find(&c, PROCSENTRY_REC_EXEC_FAILED, (uint32_t)p, &v);
-	expect_u64("number of EXEC_FAILED records", 6, n);
+	expect_u64("number of EXEC_FAILED records", 7, n);
 	check_ef(n > 0 ? v[0] : NULL, 0, p, -ENOENT, PROCSENTRY_CALL_EXECVE, -1, 0, "/tmp/ps-missing-file", 20, &me);
 	check_ef(n > 1 ? v[1] : NULL, 1, p, -EACCES, PROCSENTRY_CALL_EXECVE, -1, 0, "/tmp/ps-noexec", 14, &me);
 	check_ef(n > 2 ? v[2] : NULL, 2, p, -ENOENT, PROCSENTRY_CALL_EXECVEAT, sh->dirfd, 0, "ps-missing-rel", 14, &me);
@@ -213,6 +222,7 @@ int sc_exec_failed(void)
 		 "/tmp/ps-noexec", 14, &me);
 	check_ef(n > 4 ? v[4] : NULL, 4, p, -ENAMETOOLONG, PROCSENTRY_CALL_EXECVE, -1, 0, longname, 5000, &me);
 	check_ef(n > 5 ? v[5] : NULL, 5, p, -EFAULT, PROCSENTRY_CALL_EXECVE, -1, 0, NULL, 0, &me);
+	check_ef(n > 6 ? v[6] : NULL, 6, p, -ENOENT, PROCSENTRY_CALL_EXECVE, -1, 0, "/tmp/ps-missing-stack", 21, &me);
 	free(v);
 	expect_count(&c, PROCSENTRY_REC_EXEC, (uint32_t)p, 0, "EXEC");
 	expect_fork_exit(&c, p, st);
@@ -609,17 +619,20 @@ int sc_exec_script(void)
 	if (hook_mode_is_tp()) {
 		/* docs/DESIGN.md: no kprobes in this mode, so the path is the interpreter's; filename and
 		 * interp name the script and its #! line */
-		notef("hook_mode=syscall_tp: expecting the documented form (path = interpreter, no SCRIPT flag)");
+		notef("hook_mode=syscall_tp: expecting the documented form (path = interpreter, INTERPRETED "
+		      "without SCRIPT)");
 		run_exec_check(&nl, &c, "/tmp/ps-script.sh", argv,
 			       &(struct exec_exp){ .comm = "ps-script.sh", .path = shpath,
 						   .filename = "/tmp/ps-script.sh", .argv = jargv,
-						   .argv_len = sizeof(jargv) - 1, .argc = 3, .flags = 0, .interp = "/bin/sh",
+						   .argv_len = sizeof(jargv) - 1, .argc = 3,
+						   .flags = PROCSENTRY_EXEC_INTERPRETED, .interp = "/bin/sh",
 						   .interp_path = "" });
 	} else {
 		run_exec_check(&nl, &c, "/tmp/ps-script.sh", argv,
 			       &(struct exec_exp){ .comm = "ps-script.sh", .path = "/tmp/ps-script.sh",
 						   .filename = "/tmp/ps-script.sh", .argv = jargv,
-						   .argv_len = sizeof(jargv) - 1, .argc = 3, .flags = PROCSENTRY_EXEC_SCRIPT,
+						   .argv_len = sizeof(jargv) - 1, .argc = 3,
+						   .flags = PROCSENTRY_EXEC_SCRIPT | PROCSENTRY_EXEC_INTERPRETED,
 						   .interp = "/bin/sh", .interp_path = shpath });
 	}
 	coll_expect_clean(&c);
