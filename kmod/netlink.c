@@ -183,6 +183,7 @@ static int procsentry_cmd_set_config(struct sk_buff *skb, struct genl_info *info
 	struct nlattr *mask = info->attrs[PROCSENTRY_A_EVENT_MASK];
 	struct nlattr *argv = info->attrs[PROCSENTRY_A_ARGV_MAX];
 	struct nlattr *cfl = info->attrs[PROCSENTRY_A_CONFIG_FLAGS];
+	struct procsentry_config old = { 0 };
 
 	if (mask && (nla_get_u32(mask) & ~PROCSENTRY_MASK_ALL)) {
 		GENL_SET_ERR_MSG(info, "procsentry: unknown record types in event mask");
@@ -196,6 +197,9 @@ static int procsentry_cmd_set_config(struct sk_buff *skb, struct genl_info *info
 		GENL_SET_ERR_MSG(info, "procsentry: unknown configuration flags");
 		return -EINVAL;
 	}
+	old.event_mask = READ_ONCE(procsentry_event_mask);
+	old.argv_max = READ_ONCE(procsentry_argv_max);
+	old.flags = READ_ONCE(procsentry_config_flags);
 	if (mask)
 		WRITE_ONCE(procsentry_event_mask, nla_get_u32(mask));
 	if (argv)
@@ -203,7 +207,9 @@ static int procsentry_cmd_set_config(struct sk_buff *skb, struct genl_info *info
 	if (cfl)
 		WRITE_ONCE(procsentry_config_flags, nla_get_u32(cfl));
 	if (mask || argv || cfl)
-		pr_info("configuration changed by %s[%d]: event mask 0x%x, argv limit %u, flags 0x%x\n",
+		procsentry_emit_config(&old);
+	if (mask || argv || cfl)
+		pr_notice("configuration changed by %s[%d]: event mask 0x%x, argv limit %u, flags 0x%x\n",
 			current->comm, task_tgid_nr(current),
 			READ_ONCE(procsentry_event_mask),
 			READ_ONCE(procsentry_argv_max),

@@ -113,6 +113,7 @@ void procsentry_emit_fork(struct task_struct *parent, struct task_struct *child)
 void procsentry_emit_exec_failed(struct procsentry_inflight *slot, long ret);
 void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret);
 void procsentry_emit_commit(const struct cred *old, const struct cred *new);
+void procsentry_emit_config(const struct procsentry_config *old);
 
 /* hooks.c: sched tracepoints and attach/detach */
 int procsentry_hooks_init(void);

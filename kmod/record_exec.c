@@ -260,3 +260,20 @@ void procsentry_emit_fork(struct task_struct *parent, struct task_struct *child)
 	f->creator_tgid = parent->tgid;
 	procsentry_rec_commit(&rsv);
 }
+
+void procsentry_emit_config(const struct procsentry_config *old)
+{
+	struct procsentry_config_change *c;
+	struct procsentry_rsv rsv;
+
+	c = procsentry_rec_reserve(&rsv, PROCSENTRY_REC_CONFIG,
+				   sizeof(struct procsentry_rec_hdr) + sizeof(*c));
+	if (!c)
+		return;
+	procsentry_fill_task(&c->task, current);
+	c->old_config = *old;
+	c->new_config.event_mask = READ_ONCE(procsentry_event_mask);
+	c->new_config.argv_max = READ_ONCE(procsentry_argv_max);
+	c->new_config.flags = READ_ONCE(procsentry_config_flags);
+	procsentry_rec_commit(&rsv);
+}

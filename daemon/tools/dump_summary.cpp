@@ -16,7 +16,8 @@ void DumpSummary::count(const abi::Record& r)
 std::string DumpSummary::to_json(const abi::SequenceTracker& seq, const abi::DecodeStats& dec,
                                  const source::SourceCounters& src) const
 {
-    static constexpr const char* kNames[] = {"exec", "exec_failed", "cred_change", "exit", "fork", "lost"};
+    static constexpr const char* kNames[] = {"exec", "exec_failed", "cred_change", "exit", "fork", "lost",
+                                             "config"};
     static_assert(std::size(kNames) == std::variant_size_v<abi::Body>);
 
     std::string out;

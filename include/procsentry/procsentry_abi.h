@@ -112,10 +112,14 @@ enum procsentry_rec_type {
 	PROCSENTRY_REC_EXIT,		/* struct procsentry_exit */
 	PROCSENTRY_REC_FORK,		/* struct procsentry_fork */
 	PROCSENTRY_REC_LOST,		/* struct procsentry_lost */
+	PROCSENTRY_REC_CONFIG,		/* struct procsentry_config_change */
 	__PROCSENTRY_REC_MAX,
 };
 #define PROCSENTRY_REC_MAX (__PROCSENTRY_REC_MAX - 1)
-#define PROCSENTRY_MASK_ALL	(((1U << __PROCSENTRY_REC_MAX) - 1) & ~1U)
+/* Bits SET_CONFIG accepts: LOST and CONFIG records cannot be turned off. */
+#define PROCSENTRY_MASK_ALL	((1U << PROCSENTRY_REC_EXEC) | (1U << PROCSENTRY_REC_EXEC_FAILED) | \
+				 (1U << PROCSENTRY_REC_CRED_CHANGE) | (1U << PROCSENTRY_REC_EXIT) | \
+				 (1U << PROCSENTRY_REC_FORK))
 
 /* hdr.flags */
 #define PROCSENTRY_RF_SYNTHETIC	(1U << 0)	/* made by the module (LOST), seq is 0 */
@@ -323,6 +327,17 @@ struct procsentry_config {
 	__u32 argv_max;
 	__u32 flags;		/* PROCSENTRY_CFG_* */
 	__u32 reserved;
+};
+
+/*
+ * CONFIG: SET_CONFIG changed what the module reports, for every reader; made
+ * whatever the event mask, so no admin can narrow the stream unnoticed.
+ * task is the process that asked.
+ */
+struct procsentry_config_change {
+	struct procsentry_task task;
+	struct procsentry_config old_config;
+	struct procsentry_config new_config;
 };
 
 #endif /* _PROCSENTRY_ABI_H */

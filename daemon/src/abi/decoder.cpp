@@ -186,6 +186,17 @@ bool decode_lost(RecordView& v, Body& out)
     return true;
 }
 
+bool decode_config(RecordView& v, Body& out)
+{
+    procsentry_config_change b;
+    if (!v.body(b))
+        return false;
+    out = ConfigChange{to_task(b.task),
+                       {b.old_config.event_mask, b.old_config.argv_max, b.old_config.flags},
+                       {b.new_config.event_mask, b.new_config.argv_max, b.new_config.flags}};
+    return true;
+}
+
 using BodyDecoder = bool (*)(RecordView&, Body&);
 
 BodyDecoder body_decoder(uint16_t type)
@@ -197,6 +208,7 @@ BodyDecoder body_decoder(uint16_t type)
     case PROCSENTRY_REC_EXIT: return decode_exit;
     case PROCSENTRY_REC_FORK: return decode_fork;
     case PROCSENTRY_REC_LOST: return decode_lost;
+    case PROCSENTRY_REC_CONFIG: return decode_config;
     default: return nullptr;
     }
 }

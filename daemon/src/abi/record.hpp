@@ -103,7 +103,20 @@ struct Lost {
     uint64_t count = 0;
 };
 
-using Body = std::variant<Exec, ExecFailed, CredChange, Exit, Fork, Lost>;
+struct Config {
+    uint32_t event_mask = 0;
+    uint32_t argv_max = 0;
+    uint32_t flags = 0;
+};
+
+// SET_CONFIG changed what the module reports (for every reader).
+struct ConfigChange {
+    Task task;  // who asked
+    Config old_config;
+    Config new_config;
+};
+
+using Body = std::variant<Exec, ExecFailed, CredChange, Exit, Fork, Lost, ConfigChange>;
 
 struct Record {
     Header hdr;

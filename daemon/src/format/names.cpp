@@ -39,7 +39,8 @@ std::vector<std::string> flag_names(uint32_t flags, const char* const* names, st
     return out;
 }
 
-constexpr const char* kTypes[] = {nullptr, "exec", "exec_failed", "cred_change", "exit", "fork", "lost"};
+constexpr const char* kTypes[] = {nullptr, "exec", "exec_failed", "cred_change", "exit", "fork", "lost",
+                                  "config"};
 static_assert(std::size(kTypes) >= __PROCSENTRY_REC_MAX);
 
 // Indexed by enum value.  A table may be longer than the header's enum (a
@@ -132,7 +133,8 @@ bool parse_event_mask(const std::string& list, uint32_t& mask, std::string& err)
         }
         bool found = false;
         for (uint32_t t = 1; t < std::size(kTypes); ++t) {
-            if (word == kTypes[t]) {
+            // Only what SET_CONFIG accepts: LOST and CONFIG cannot be turned off.
+            if (word == kTypes[t] && (PROCSENTRY_MASK_ALL & (1U << t))) {
                 mask |= 1U << t;
                 found = true;
             }

@@ -126,9 +126,24 @@ void write_body(JsonWriter& w, const abi::Lost& l)
     w.field("count", l.count);
 }
 
+void write_config(JsonWriter& w, const char* key, const abi::Config& c)
+{
+    w.key(key).begin_object();
+    w.field("event_mask", c.event_mask).field("argv_max", c.argv_max).field("flags", c.flags);
+    w.end_object();
+}
+
+void write_body(JsonWriter& w, const abi::ConfigChange& c)
+{
+    write_task(w, c.task);
+    write_config(w, "old_config", c.old_config);
+    write_config(w, "new_config", c.new_config);
+}
+
 const char* type_of(const abi::Body& b)
 {
-    static constexpr const char* kNames[] = {"exec", "exec_failed", "cred_change", "exit", "fork", "lost"};
+    static constexpr const char* kNames[] = {"exec", "exec_failed", "cred_change", "exit", "fork", "lost",
+                                             "config"};
     static_assert(std::variant_size_v<abi::Body> == std::size(kNames));
     return kNames[b.index()];
 }

@@ -202,6 +202,19 @@ TEST(RecordFormatter, Fork)
     EXPECT_EQ(j["creator_tgid"].asUInt(), 98U);
 }
 
+TEST(RecordFormatter, ConfigChange)
+{
+    const auto j = json_of(test::sample_config(7, 1));
+    Keys expected = concat({kCommon, kTask, {"old_config", "new_config"}});
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(j.getMemberNames(), expected);
+    EXPECT_EQ(j["type"].asString(), "config");
+    EXPECT_EQ(j["old_config"]["event_mask"].asUInt(), PROCSENTRY_MASK_ALL);
+    EXPECT_EQ(j["new_config"]["event_mask"].asUInt(), 1U << PROCSENTRY_REC_EXEC);
+    EXPECT_EQ(j["new_config"]["argv_max"].asUInt(), 100U);
+    EXPECT_EQ(j["new_config"]["flags"].asUInt(), PROCSENTRY_CFG_CRED_NOOP);
+}
+
 TEST(RecordFormatter, Lost)
 {
     auto j = json_of(test::sample_lost(PROCSENTRY_LOST_READER, 42, 0xffffffffU, 1));

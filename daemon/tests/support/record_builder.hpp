@@ -180,4 +180,13 @@ inline std::vector<uint8_t> sample_lost(uint32_t cause, uint64_t count, uint32_t
     return b.bytes();
 }
 
+inline std::vector<uint8_t> sample_config(uint64_t seq, uint32_t cpu = 0)
+{
+    RecordBuilder<procsentry_config_change> b(PROCSENTRY_REC_CONFIG, seq, cpu);
+    b.body.task = sample_task(77);
+    b.body.old_config = {PROCSENTRY_MASK_ALL, PROCSENTRY_ARGV_DEFAULT, 0, 0};
+    b.body.new_config = {1U << PROCSENTRY_REC_EXEC, 100, PROCSENTRY_CFG_CRED_NOOP, 0};
+    return b.bytes();
+}
+
 }  // namespace procsentry::test

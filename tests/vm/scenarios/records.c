@@ -56,6 +56,7 @@ static size_t body_size(unsigned type)
 	case PROCSENTRY_REC_EXIT: return sizeof(struct procsentry_exit);
 	case PROCSENTRY_REC_FORK: return sizeof(struct procsentry_fork);
 	case PROCSENTRY_REC_LOST: return sizeof(struct procsentry_lost);
+	case PROCSENTRY_REC_CONFIG: return sizeof(struct procsentry_config_change);
 	default: return 0;
 	}
 }
@@ -425,7 +426,8 @@ struct rec *coll_first(const struct coll *c, uint16_t type, uint32_t tgid)
 
 const char *rec_type_name(unsigned t)
 {
-	static const char *n[] = { "UNSPEC", "EXEC", "EXEC_FAILED", "CRED_CHANGE", "EXIT", "FORK", "LOST" };
+	static const char *n[] = { "UNSPEC", "EXEC", "EXEC_FAILED", "CRED_CHANGE", "EXIT", "FORK", "LOST",
+				   "CONFIG" };
 
 	return t < sizeof(n) / sizeof(n[0]) ? n[t] : "UNKNOWN";
 }
@@ -549,6 +551,11 @@ void rec_print(const struct rec *r)
 	case PROCSENTRY_REC_LOST:
 		printf(" cause %s cpu %d count %llu", lost_cause_name(r->b.lost.cause), (int)r->b.lost.cpu,
 		       (unsigned long long)r->b.lost.count);
+		break;
+	case PROCSENTRY_REC_CONFIG:
+		printf(" old mask 0x%x argv %u flags 0x%x -> new mask 0x%x argv %u flags 0x%x",
+		       r->b.cfg.old_config.event_mask, r->b.cfg.old_config.argv_max, r->b.cfg.old_config.flags,
+		       r->b.cfg.new_config.event_mask, r->b.cfg.new_config.argv_max, r->b.cfg.new_config.flags);
 		break;
 	default:
 		break;

@@ -20,6 +20,7 @@ union rec_body {
 	struct procsentry_exit ex;
 	struct procsentry_fork fk;
 	struct procsentry_lost lost;
+	struct procsentry_config_change cfg;
 	unsigned char raw[512];
 };
 

@@ -252,6 +252,25 @@ int sc_config_event_mask(void)
 	expect_s64("SET_CONFIG event_mask=EXEC error", 0, err);
 	if (have)
 		expect_hex("SET_CONFIG reply event_mask", 1u << PROCSENTRY_REC_EXEC, cfg.event_mask);
+	/* every reader is told, whatever the mask: a CONFIG record about us */
+	collect_wants(&nl, &c, (struct want[]){ { PROCSENTRY_REC_CONFIG, (uint32_t)getpid(), 1 } }, 1, 3000, 0);
+	{
+		struct rec **v;
+		size_t n = coll_find(&c, PROCSENTRY_REC_CONFIG, (uint32_t)getpid(), &v);
+
+		expect_u64("CONFIG records after SET_CONFIG", 1, n);
+		if (n) {
+			const struct procsentry_config_change *cc = &v[0]->b.cfg;
+
+			expect_hex("CONFIG old event_mask", mask0, cc->old_config.event_mask);
+			expect_hex("CONFIG new event_mask", 1u << PROCSENTRY_REC_EXEC, cc->new_config.event_mask);
+			expect_u64("CONFIG new argv_max (unchanged)", cc->old_config.argv_max,
+				   cc->new_config.argv_max);
+			expect_task("CONFIG", &cc->task, (uint32_t)getpid(), (uint32_t)getpid(), (uint32_t)getppid(),
+				    g_self_comm);
+		}
+		free(v);
+	}
 	p = spawn_exec(PS_TRUE, argv);
 	st = wait_pid(p, 5000);
 	expect_u64("child wait status", 0, (uint32_t)st);
