@@ -65,6 +65,19 @@ void escape_json_string(std::string_view s, std::string& out)
 {
     out.reserve(out.size() + s.size());
     for (std::size_t i = 0; i < s.size();) {
+        // Most of a path or argument is printable ASCII: copy such runs whole.
+        std::size_t run = i;
+        while (run < s.size()) {
+            const auto b = static_cast<unsigned char>(s[run]);
+            if (b < 0x20 || b >= 0x7f || b == '"' || b == '\\')
+                break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         const std::size_t n = utf8_sequence(s, i);
         if (n == 0) {
