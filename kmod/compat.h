@@ -95,14 +95,16 @@ static inline long procsentry_compat_copy_user(void *dst, const void __user *src
  * A user string into @dst (NUL-terminated, at most @n - 1 bytes), one page
  * at a time so a string ending before an unmapped page is still read
  * (strncpy_from_user_nofault is not exported to modules).  Returns its
- * length, or -EFAULT if nothing could be read.
+ * length, or -EFAULT if nothing could be read; *@cut is set when the string
+ * goes on past what was read (longer than @n - 1, or an unreadable page).
  */
 static inline long procsentry_compat_strncpy_user(char *dst,
 						  const char __user *src,
-						  long n)
+						  long n, bool *cut)
 {
 	long done = 0;
 
+	*cut = true;
 	while (done < n - 1) {
 		unsigned long addr = (unsigned long)src + done;
 		long chunk = min_t(long, n - 1 - done,
@@ -113,8 +115,10 @@ static inline long procsentry_compat_strncpy_user(char *dst,
 						(const void __user *)addr, chunk))
 			break;
 		nul = memchr(dst + done, '\0', chunk);
-		if (nul)
+		if (nul) {
+			*cut = false;
 			return nul - dst;
+		}
 		done += chunk;
 	}
 	dst[done] = '\0';

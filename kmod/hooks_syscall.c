@@ -138,6 +138,7 @@ static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
 static void procsentry_read_exec_name(struct procsentry_inflight *s)
 {
 	unsigned long uname = s->args[s->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0];
+	bool cut;
 	long n;
 
 	/* Failed past the point of no return: the caller's memory is gone. */
@@ -146,13 +147,13 @@ static void procsentry_read_exec_name(struct procsentry_inflight *s)
 		return;
 	}
 	n = procsentry_compat_strncpy_user(s->name, (const char __user *)uname,
-					   PROCSENTRY_NAME_KEEP);
+					   PROCSENTRY_NAME_KEEP, &cut);
 	if (n < 0) {
 		s->name_flags = PROCSENTRY_NAME_ERR;
 		return;
 	}
-	s->name_len = min_t(long, n, PROCSENTRY_NAME_KEEP - 1);
-	if (s->name_len == PROCSENTRY_NAME_KEEP - 1)
+	s->name_len = n;
+	if (cut)
 		s->name_flags = PROCSENTRY_NAME_TRUNC;
 }
 

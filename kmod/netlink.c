@@ -166,6 +166,11 @@ static int procsentry_fill_stats(struct sk_buff *skb)
 
 static int procsentry_cmd_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
+	/* One attribute holds at most 65531 bytes: 1023 CPUs. */
+	if (nr_cpu_ids * sizeof(struct procsentry_cpu_stats) > U16_MAX - NLA_HDRLEN) {
+		GENL_SET_ERR_MSG(info, "procsentry: more CPUs than one CPU_STATS attribute holds");
+		return -E2BIG;
+	}
 	/* Flushed first, so pending is 0 unless records keep coming. */
 	procsentry_flush_all();
 	return procsentry_reply(info, 512 + nr_cpu_ids *
@@ -246,6 +251,8 @@ static struct genl_family procsentry_family = {
 	.maxattr = PROCSENTRY_A_MAX,
 	.policy = procsentry_policy,
 	.netnsok = false,
+	/* Own locking: attaching probes must not hold every family's genl_mutex. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = procsentry_ops,
 	.n_ops = ARRAY_SIZE(procsentry_ops),

@@ -71,6 +71,14 @@ static u64 procsentry_glost_take(int cause, u64 total)
 	return delta;
 }
 
+/* A report that found no message to travel in is owed again. */
+static void procsentry_glost_giveback(int cause, u64 delta)
+{
+	spin_lock(&procsentry_glost_lock);
+	procsentry_glost_reported[cause] -= min(delta, procsentry_glost_reported[cause]);
+	spin_unlock(&procsentry_glost_lock);
+}
+
 void *procsentry_rec_reserve(struct procsentry_rsv *rsv, u16 type, u32 size)
 {
 	struct procsentry_cpu *pc;
@@ -242,6 +250,9 @@ static void procsentry_send(struct procsentry_cpu *pc, const char *data,
 				      __PROCSENTRY_LOST_MAX);
 	/* LOST counts that found no reader stay pending for the next flush. */
 	pc->lost_nomem += lost[PROCSENTRY_LOST_NOMEM];
+	procsentry_glost_giveback(PROCSENTRY_LOST_PROBE_MISSED,
+				  lost[PROCSENTRY_LOST_PROBE_MISSED]);
+	procsentry_glost_giveback(PROCSENTRY_LOST_NO_SLOT, lost[PROCSENTRY_LOST_NO_SLOT]);
 	if (lost[PROCSENTRY_LOST_BUFFER_FULL]) {
 		spin_lock(&pc->lock);
 		pc->lost_full += lost[PROCSENTRY_LOST_BUFFER_FULL];

@@ -9,7 +9,8 @@
  * one PROCSENTRY_A_RECORDS attribute: a packed run of records, all from the
  * CPU named in PROCSENTRY_A_CPU, in sequence order (CPU 0xffffffff: LOST
  * reports about this reader).  The module keeps the attribute under 32 KiB
- * (a netlink attribute cannot exceed 65531 bytes).
+ * (a netlink attribute cannot exceed 65531 bytes).  Readers accept messages
+ * from the kernel only (sender nl_pid 0).
  *
  * Records: every record starts with struct procsentry_rec_hdr.  hdr.size is
  * the whole record (header, fixed body, strings) and is a multiple of 8, so
