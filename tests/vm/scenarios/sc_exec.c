@@ -304,6 +304,23 @@ int sc_exec_suid(void)
 		      3, 3000, 300);
 	dump_tgid(&c, (uint32_t)p);
 	n = coll_find(&c, PROCSENTRY_REC_CRED_CHANGE, (uint32_t)p, &v);
+	{
+		/* setgroups(0, NULL) first: a groups-only change, seen at commit_creds (in kprobe
+		 * mode) with ids and capabilities unchanged; then setgid and setuid */
+		size_t k = 0, groups = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct procsentry_cred_change *cc = &v[i]->b.cc;
+
+			if (cc->call == PROCSENTRY_CALL_COMMIT_CREDS &&
+			    !memcmp(&cc->cred_before, &cc->task.cred, sizeof(cc->cred_before)))
+				groups++;
+			else
+				v[k++] = v[i];
+		}
+		expect_u64("COMMIT_CREDS records for setgroups() (groups only)", hook_mode_is_tp() ? 0 : 1, groups);
+		n = k;
+	}
 	expect_u64("number of CRED_CHANGE records (setgid, setuid)", 2, n);
 	for (size_t i = 0; i < 2 && i < n; i++) {
 		const struct procsentry_cred_change *cc = &v[i]->b.cc;
