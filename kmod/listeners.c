@@ -202,29 +202,13 @@ static void procsentry_prune_fn(struct work_struct *w)
 /* Tells @l how many records it missed, before anything newer. */
 static void procsentry_report_reader_lost(struct procsentry_listener *l)
 {
-	const u32 size = procsentry_pad(sizeof(struct procsentry_rec_hdr) +
-					sizeof(struct procsentry_lost));
-	struct procsentry_rec_hdr *h;
-	struct procsentry_lost *lost;
 	struct sk_buff *skb;
 	void *payload;
 
-	skb = procsentry_netlink_events_msg(U32_MAX, size, &payload);
+	skb = procsentry_netlink_events_msg(U32_MAX, PROCSENTRY_LOST_SIZE, &payload);
 	if (!skb)
 		return;
-	h = payload;
-	memset(h, 0, size);
-	h->size = size;
-	h->type = PROCSENTRY_REC_LOST;
-	h->abi_version = PROCSENTRY_ABI_VERSION;
-	h->hdr_size = sizeof(*h);
-	h->ts_ns = procsentry_compat_boottime_ns();
-	h->cpu = U32_MAX;
-	h->flags = PROCSENTRY_RF_SYNTHETIC;
-	lost = (struct procsentry_lost *)(h + 1);
-	lost->cause = PROCSENTRY_LOST_READER;
-	lost->cpu = U32_MAX;
-	lost->count = l->lost_unreported;
+	procsentry_put_lost(payload, PROCSENTRY_LOST_READER, U32_MAX, l->lost_unreported);
 	if (!procsentry_netlink_send(skb, l->portid))
 		l->lost_unreported = 0;
 }

@@ -56,6 +56,10 @@ void procsentry_records_free(void);
 void *procsentry_rec_reserve(struct procsentry_rsv *rsv, u16 type, u32 size);
 void procsentry_rec_commit(struct procsentry_rsv *rsv);
 void procsentry_flush_all(void);
+#define PROCSENTRY_LOST_SIZE	\
+	procsentry_pad(sizeof(struct procsentry_rec_hdr) + sizeof(struct procsentry_lost))
+/* Writes a LOST record at @dst (PROCSENTRY_LOST_SIZE bytes); returns its size. */
+u32 procsentry_put_lost(char *dst, int cause, u32 cpu, u64 count);
 void procsentry_stats_fill(struct procsentry_cpu_stats *out, unsigned int cpu);
 void procsentry_count_no_slot(void);
 u64 procsentry_no_slot_total(void);

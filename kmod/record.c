@@ -18,8 +18,6 @@
 
 /* Payload of one EVENTS message; the largest record is well below it. */
 #define PROCSENTRY_MSG_MAX	(32 * 1024)
-#define PROCSENTRY_LOST_SIZE	\
-	procsentry_pad(sizeof(struct procsentry_rec_hdr) + sizeof(struct procsentry_lost))
 
 struct procsentry_cpu {
 	spinlock_t lock;		/* producer side: all fields up to st */
@@ -148,7 +146,7 @@ void procsentry_rec_commit(struct procsentry_rsv *rsv)
 	put_cpu_ptr(procsentry_cpus);
 }
 
-static u32 procsentry_put_lost(char *dst, int cause, u32 cpu, u64 count)
+u32 procsentry_put_lost(char *dst, int cause, u32 cpu, u64 count)
 {
 	struct procsentry_rec_hdr *h = (struct procsentry_rec_hdr *)dst;
 	struct procsentry_lost *l = (struct procsentry_lost *)(h + 1);
