@@ -98,6 +98,7 @@ static struct pid *procsentry_listener_clear(struct procsentry_listener *l)
 {
 	struct pid *p = l->tgid;
 
+	WRITE_ONCE(l->portid, 0);	/* read locklessly by procsentry_listener_known() */
 	memset(l, 0, sizeof(*l));
 	return p;
 }
@@ -138,8 +139,8 @@ int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info)
 			task_tgid_nr(current));
 	}
 	if (slot->portid != portid) {
-		slot->portid = portid;
 		slot->tgid = get_pid(task_tgid(current));
+		WRITE_ONCE(slot->portid, portid);
 	}
 	slot->exclude_self = flags & PROCSENTRY_REG_EXCLUDE_SELF;
 	slot->dead = false;
@@ -179,6 +180,20 @@ static bool procsentry_match_dead(struct procsentry_listener *l, u32 portid)
 static bool procsentry_match_all(struct procsentry_listener *l, u32 portid)
 {
 	return true;
+}
+
+/*
+ * Lockless pre-check for the NETLINK_URELEASE notifier, which sees every
+ * generic netlink socket of the system close: most are not ours.
+ */
+bool procsentry_listener_known(u32 portid)
+{
+	int i;
+
+	for (i = 0; i < PROCSENTRY_MAX_LISTENERS; i++)
+		if (portid && READ_ONCE(procsentry_listeners[i].portid) == portid)
+			return true;
+	return false;
 }
 
 int procsentry_listener_remove(u32 portid)

@@ -266,7 +266,8 @@ static int procsentry_nl_notify(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !net_eq(n->net, &init_net))
 		return NOTIFY_DONE;
-	procsentry_listener_remove(PROCSENTRY_NOTIFY_PORTID(n));
+	if (procsentry_listener_known(PROCSENTRY_NOTIFY_PORTID(n)))
+		procsentry_listener_remove(PROCSENTRY_NOTIFY_PORTID(n));
 	return NOTIFY_DONE;
 }
 

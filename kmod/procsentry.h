@@ -30,6 +30,7 @@ extern u32 procsentry_config_flags;
 /* listeners.c */
 int procsentry_listener_add(u32 portid, u32 flags, struct genl_info *info);
 int procsentry_listener_remove(u32 portid);
+bool procsentry_listener_known(u32 portid);
 void procsentry_listeners_shutdown(void);
 void procsentry_listeners_exit(void);
 bool procsentry_task_excluded(struct task_struct *task);
