@@ -21,6 +21,8 @@ struct procsentry_sc_desc {
 
 #define SC(c, e, n) { PROCSENTRY_CALL_##c, PROCSENTRY_ENTRY_##e, n }
 
+static const struct procsentry_sc_desc *procsentry_sc_lookup(long nr, bool ia32);
+
 static bool procsentry_is_exec(u32 call)
 {
 	return call == PROCSENTRY_CALL_EXECVE || call == PROCSENTRY_CALL_EXECVEAT;
@@ -50,34 +52,28 @@ static bool procsentry_asks_nothing(const struct procsentry_sc_desc *d,
 	return true;
 }
 
-/* Entry: remember what the caller asked and who it was. */
-static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
+/*
+ * Entry: is this call wanted, and what did it ask?  @c receives the
+ * arguments and the credentials before.  The entry ABI is resolved here:
+ * without per-ABI wrappers one function serves both ABIs.
+ */
+static bool procsentry_call_begin(const struct procsentry_sc_desc *d,
+				  struct procsentry_callstate *c)
 {
 	const struct pt_regs *uregs = task_pt_regs(current);
 	bool exec = procsentry_is_exec(d->call);
-	struct procsentry_inflight *s;
+	const struct cred *cred = current_cred();
 	u32 entry = d->entry;
 	bool ia32;
 	int i;
 
-	if (exec ? !procsentry_wanted(PROCSENTRY_REC_EXEC, current) &&
-		   !procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current) :
-		   !procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current))
-		return false;
-	if (!exec && procsentry_asks_nothing(d, uregs))
-		return false;
-	/* Without per-ABI wrappers one function serves both ABIs. */
 	if (entry == PROCSENTRY_ENTRY_NATIVE && procsentry_compat_in_ia32())
 		entry = PROCSENTRY_ENTRY_IA32;
 	ia32 = entry != PROCSENTRY_ENTRY_NATIVE;
-	s = procsentry_inflight_claim();
-	if (!s)
-		return false;
-	s->mm = current->mm;
-	s->call = d->call;
-	s->entry = entry;
-	s->nargs = d->nargs;
-	for (i = 0; i < ARRAY_SIZE(s->args); i++) {
+	c->call = d->call;
+	c->entry = entry;
+	c->nargs = d->nargs;
+	for (i = 0; i < ARRAY_SIZE(c->args); i++) {
 		unsigned long a = procsentry_compat_sc_arg(uregs, ia32, i);
 
 		/* Ids are 32 bits; 16-bit ids: (u16)-1 means "unchanged" too. */
@@ -85,17 +81,37 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
 			a = (u32)a;
 		if (entry == PROCSENTRY_ENTRY_IA32_UID16 && i < d->nargs)
 			a = (u16)a == 0xffff ? U32_MAX : (u16)a;
-		s->args[i] = a;
+		c->args[i] = a;
 	}
-	procsentry_fill_creds(&s->before, current_cred());
-	if (!exec) {
-		const struct cred *c = current_cred();
+	procsentry_fill_creds(&c->before, cred);
+	c->cap_inh_before = procsentry_compat_cap(cred->cap_inheritable);
+	c->cap_amb_before = procsentry_compat_cap(cred->cap_ambient);
+	c->cap_bset_before = procsentry_compat_cap(cred->cap_bset);
+	c->groups_before = cred->group_info;
+	return true;
+}
 
-		s->cap_inh_before = procsentry_compat_cap(c->cap_inheritable);
-		s->cap_amb_before = procsentry_compat_cap(c->cap_ambient);
-		s->cap_bset_before = procsentry_compat_cap(c->cap_bset);
-		s->groups_before = c->group_info;
-	}
+static bool procsentry_call_wanted(const struct procsentry_sc_desc *d)
+{
+	if (procsentry_is_exec(d->call))
+		return procsentry_wanted(PROCSENTRY_REC_EXEC, current) ||
+			procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current);
+	return procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current) &&
+		!procsentry_asks_nothing(d, task_pt_regs(current));
+}
+
+/* An exec (or, in syscall_tp mode, any call) keeps its state in a slot. */
+static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
+{
+	struct procsentry_inflight *s;
+
+	if (!procsentry_call_wanted(d))
+		return false;
+	s = procsentry_inflight_claim();
+	if (!s)
+		return false;
+	s->mm = current->mm;
+	procsentry_call_begin(d, &s->c);
 	s->bprm_seen = false;
 	s->script_len = 0;
 	s->name_len = 0;
@@ -108,7 +124,7 @@ static bool procsentry_sc_begin(const struct procsentry_sc_desc *d)
  * setfs[ug]id never fails: it returns the old id, and a refusal shows as a
  * requested id that did not take.
  */
-static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
+static bool procsentry_cred_noop(const struct procsentry_callstate *s, long ret)
 {
 	const struct cred *c = current_cred();
 	struct procsentry_creds now;
@@ -137,7 +153,7 @@ static bool procsentry_cred_noop(const struct procsentry_inflight *s, long ret)
  */
 static void procsentry_read_exec_name(struct procsentry_inflight *s)
 {
-	unsigned long uname = s->args[s->call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0];
+	unsigned long uname = s->c.args[s->c.call == PROCSENTRY_CALL_EXECVEAT ? 1 : 0];
 	bool cut;
 	long n;
 
@@ -157,20 +173,26 @@ static void procsentry_read_exec_name(struct procsentry_inflight *s)
 		s->name_flags = PROCSENTRY_NAME_TRUNC;
 }
 
+static void procsentry_setid_end(const struct procsentry_callstate *c, long ret)
+{
+	if ((READ_ONCE(procsentry_config_flags) & PROCSENTRY_CFG_CRED_NOOP) ||
+	    !procsentry_cred_noop(c, ret))
+		procsentry_emit_cred_change(c, ret);
+}
+
 void procsentry_sc_exit(long ret)
 {
 	struct procsentry_inflight *s = procsentry_inflight_find();
 
 	if (!s)
 		return;
-	if (procsentry_is_exec(s->call)) {
+	if (procsentry_is_exec(s->c.call)) {
 		if (ret < 0 && procsentry_wanted(PROCSENTRY_REC_EXEC_FAILED, current)) {
 			procsentry_read_exec_name(s);
 			procsentry_emit_exec_failed(s, ret);
 		}
-	} else if ((READ_ONCE(procsentry_config_flags) & PROCSENTRY_CFG_CRED_NOOP) ||
-		   !procsentry_cred_noop(s, ret)) {
-		procsentry_emit_cred_change(s, ret);
+	} else {
+		procsentry_setid_end(&s->c, ret);
 	}
 	procsentry_inflight_release(s);
 }
@@ -181,7 +203,7 @@ void procsentry_bprm_check(struct linux_binprm *bprm)
 	struct procsentry_inflight *s = procsentry_inflight_find();
 	const char *p;
 
-	if (!s || s->bprm_seen || !procsentry_is_exec(s->call))
+	if (!s || s->bprm_seen || !procsentry_is_exec(s->c.call))
 		return;
 	s->bprm_seen = true;
 	if (bprm->buf[0] != '#' || bprm->buf[1] != '!')
@@ -238,22 +260,57 @@ static struct procsentry_krp procsentry_krps[] = {
 #endif
 };
 
+/*
+ * Execs keep their state in the in-flight table (the exec tracepoint and
+ * security_bprm_check look it up); set*id calls keep it in the kretprobe
+ * instance, so execs blocked in large numbers cannot starve them.
+ */
 static int procsentry_krp_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	struct kretprobe *rp = procsentry_compat_ri_rp(ri);
+	const struct procsentry_sc_desc *d;
 
 	if (!rp)
 		return 1;
+	d = &container_of(rp, struct procsentry_krp, rp)->d;
 	/* Non-zero: no return probe for this call. */
-	return !procsentry_sc_begin(&container_of(rp, struct procsentry_krp, rp)->d);
+	if (procsentry_is_exec(d->call))
+		return !procsentry_sc_begin(d);
+	if (!procsentry_call_wanted(d))
+		return 1;
+	return !procsentry_call_begin(d, (struct procsentry_callstate *)ri->data);
 }
 
 static int procsentry_krp_return(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
-	procsentry_sc_exit(PROCSENTRY_RETVAL(regs));
+	struct kretprobe *rp = procsentry_compat_ri_rp(ri);
+
+	if (!rp)
+		return 0;
+	if (procsentry_is_exec(container_of(rp, struct procsentry_krp, rp)->d.call))
+		procsentry_sc_exit(PROCSENTRY_RETVAL(regs));
+	else
+		procsentry_setid_end((struct procsentry_callstate *)ri->data,
+				     PROCSENTRY_RETVAL(regs));
 	return 0;
+}
+
+/* Which set*id entry points have a return probe, by entry ABI and call. */
+static bool procsentry_setid_hooked[PROCSENTRY_ENTRY_KERNEL][__PROCSENTRY_CALL_MAX];
+
+/* Is current inside a set*id/capset call whose own record will say it all? */
+static bool procsentry_in_hooked_setid(void)
+{
+	const struct procsentry_sc_desc *d;
+
+	d = procsentry_sc_lookup(syscall_get_nr(current, task_pt_regs(current)),
+				 procsentry_compat_in_ia32());
+	if (!d || procsentry_is_exec(d->call))
+		return false;
+	/* Without wrappers the native entry point serves both ABIs. */
+	return procsentry_setid_hooked[PROCSENTRY_SYSCALL_WRAPPERS ? d->entry : 0][d->call];
 }
 
 static int procsentry_bprm_pre(struct kprobe *kp, struct pt_regs *regs)
@@ -288,7 +345,7 @@ static int procsentry_commit_pre(struct kprobe *kp, struct pt_regs *regs)
 	if ((current->flags & PF_KTHREAD) || !procsentry_creds_differ(old, new))
 		return 0;
 	if (!procsentry_wanted(PROCSENTRY_REC_CRED_CHANGE, current) ||
-	    procsentry_inflight_find())
+	    procsentry_inflight_find() || procsentry_in_hooked_setid())
 		return 0;
 	procsentry_emit_commit(old, new);
 	return 0;
@@ -312,6 +369,7 @@ static void procsentry_kprobe_detach(void)
 {
 	int i;
 
+	memset(procsentry_setid_hooked, 0, sizeof(procsentry_setid_hooked));
 	for (i = 0; i < ARRAY_SIZE(procsentry_krps); i++) {
 		if (procsentry_krps[i].registered) {
 			unregister_kretprobe(&procsentry_krps[i].rp);
@@ -339,6 +397,8 @@ static int procsentry_kprobe_attach(void)
 		k->rp.kp.symbol_name = k->sym;
 		k->rp.entry_handler = procsentry_krp_entry;
 		k->rp.handler = procsentry_krp_return;
+		if (!procsentry_is_exec(k->d.call))
+			k->rp.data_size = sizeof(struct procsentry_callstate);
 		/* execve sleeps while loading: one instance per slot. */
 		k->rp.maxactive = procsentry_is_exec(k->d.call) ?
 			procsentry_inflight_capacity() :
@@ -350,6 +410,8 @@ static int procsentry_kprobe_attach(void)
 			continue;
 		}
 		k->registered = true;
+		if (!procsentry_is_exec(k->d.call))
+			procsentry_setid_hooked[k->d.entry][k->d.call] = true;
 		if (k->d.entry == PROCSENTRY_ENTRY_NATIVE &&
 		    procsentry_is_exec(k->d.call))
 			native_exec++;

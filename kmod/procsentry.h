@@ -81,9 +81,8 @@ bool procsentry_wanted(u16 type, struct task_struct *task);
 
 /* inflight.c: syscalls between entry and return, keyed by task */
 #define PROCSENTRY_NAME_KEEP	1024
-struct procsentry_inflight {
-	struct task_struct *task;	/* owner; NULL when free */
-	const struct mm_struct *mm;	/* at entry: compared, never dereferenced */
+/* What a syscall's entry saw, for its return. */
+struct procsentry_callstate {
 	u32 call;
 	u32 entry;
 	u32 nargs;
@@ -93,6 +92,13 @@ struct procsentry_inflight {
 	u64 cap_amb_before;
 	u64 cap_bset_before;
 	const void *groups_before;	/* compared only */
+};
+
+/* An exec (any mode) or a set*id call (syscall_tp mode) in flight. */
+struct procsentry_inflight {
+	struct task_struct *task;	/* owner; NULL when free */
+	const struct mm_struct *mm;	/* at entry: compared, never dereferenced */
+	struct procsentry_callstate c;
 	u32 name_len;
 	u32 name_flags;
 	bool bprm_seen;
@@ -116,7 +122,7 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 void procsentry_emit_exit(struct task_struct *p);
 void procsentry_emit_fork(struct task_struct *parent, struct task_struct *child);
 void procsentry_emit_exec_failed(struct procsentry_inflight *slot, long ret);
-void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret);
+void procsentry_emit_cred_change(const struct procsentry_callstate *c, long ret);
 void procsentry_emit_commit(const struct cred *old, const struct cred *new);
 void procsentry_emit_config(const struct procsentry_config *old);
 

@@ -132,7 +132,7 @@ void procsentry_emit_exec(struct task_struct *p, pid_t old_pid,
 		goto out;
 	procsentry_fill_task(&e->task, p);
 	if (slot)
-		e->cred_before = slot->before;
+		e->cred_before = slot->c.before;
 	e->argc = bprm->argc;
 	e->old_pid = old_pid;
 	e->path = procsentry_rec_put(&rsv, &used, path, path_len);
@@ -171,11 +171,11 @@ void procsentry_emit_exec_failed(struct procsentry_inflight *slot, long ret)
 		return;
 	procsentry_fill_task(&f->task, current);
 	f->error = ret;
-	f->call = slot->call;
-	f->entry = slot->entry;
-	if (slot->call == PROCSENTRY_CALL_EXECVEAT) {
-		f->dirfd = (s32)slot->args[0];
-		f->at_flags = (u32)slot->args[4];
+	f->call = slot->c.call;
+	f->entry = slot->c.entry;
+	if (slot->c.call == PROCSENTRY_CALL_EXECVEAT) {
+		f->dirfd = (s32)slot->c.args[0];
+		f->at_flags = (u32)slot->c.args[4];
 	} else {
 		f->dirfd = AT_FDCWD;
 	}
@@ -184,7 +184,7 @@ void procsentry_emit_exec_failed(struct procsentry_inflight *slot, long ret)
 	procsentry_rec_commit(&rsv);
 }
 
-void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret)
+void procsentry_emit_cred_change(const struct procsentry_callstate *call, long ret)
 {
 	struct procsentry_cred_change *c;
 	struct procsentry_rsv rsv;
@@ -195,13 +195,13 @@ void procsentry_emit_cred_change(struct procsentry_inflight *slot, long ret)
 	if (!c)
 		return;
 	procsentry_fill_task(&c->task, current);
-	c->cred_before = slot->before;
-	c->call = slot->call;
-	c->entry = slot->entry;
+	c->cred_before = call->before;
+	c->call = call->call;
+	c->entry = call->entry;
 	c->result = ret;
-	c->nargs = min_t(u32, slot->nargs, ARRAY_SIZE(c->args));
+	c->nargs = min_t(u32, call->nargs, ARRAY_SIZE(c->args));
 	for (i = 0; i < c->nargs; i++)
-		c->args[i] = (u32)slot->args[i];
+		c->args[i] = (u32)call->args[i];
 	procsentry_rec_commit(&rsv);
 }
 
