@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`, inside the guest (installed as /bench/run.sh by bench/mkinitramfs.sh).
+# `make bench`, inside the guest (installed as /bench/run.sh by tests/vm/mkinitramfs.sh --bench).
 # One boot, one vCPU, instruction-count clock: rotates the configurations round after round
 # and prints one "BENCH ..." line per measurement; bench/report.py turns them into the table.
 #

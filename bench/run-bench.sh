@@ -5,7 +5,7 @@
 #   bench/run-bench.sh [series]          (default: $KERNEL or 6.1)
 #
 # fetch kernel (cached) -> build module (tests/vm/build-module.sh, private tree) -> build bench
-# programs (static, bench/src/) -> busybox initramfs (bench/mkinitramfs.sh) -> boot once under
+# programs (static, bench/src/) -> busybox initramfs (tests/vm/mkinitramfs.sh --bench) -> boot once under
 # QEMU TCG with -icount -> bench/report.py writes the table into docs/PERFORMANCE.md and
 # prints it.
 # Environment: BENCH_ROUNDS (5), BENCH_CONFIGS (a,b,c,d,e,c0,c2,c3), BENCH_EXEC_N (1500),
@@ -58,7 +58,9 @@ main() {
     || echo "bench: $BUILD/daemon/procsentry-dump missing (make daemon): configurations c, c2 skipped" >&2
 
   initrd=$run_out/initramfs.cpio.gz
-  bash "$TOP/bench/mkinitramfs.sh" "$ko" "$initrd" >/dev/null
+  # The harness's image builder in its bench mode, with this run's module and no scenarios.
+  PROCSENTRY_KO=$ko PROCSENTRY_SCENARIOS_DIR=/nonexistent \
+    bash "$TOP/tests/vm/mkinitramfs.sh" "$series" "$initrd" --bench >/dev/null
   t1=$(now)
 
   append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"

@@ -9,6 +9,7 @@
 # shared libraries, every executable of build/scenarios/ in /tests/bin/, the guest scripts and
 # the scenario list.  --bench also adds build/bench/ executables (in /bench/bin), auditd tools,
 # and makes /init run /bench/run.sh (bench/in-guest.sh) by default.
+# PROCSENTRY_KO names another procsentry.ko.
 # To test the harness itself: PROCSENTRY_SCENARIOS_DIR, PROCSENTRY_SCENARIOS_LIST and
 # PROCSENTRY_DAEMON_DIR replace build/scenarios, tests/vm/scenarios.list and build/daemon.
 set -euo pipefail
@@ -21,7 +22,8 @@ outfile=${2:?usage: mkinitramfs.sh <series> <outfile> [--bench]}
 bench=0
 [ "${3:-}" = --bench ] && bench=1
 
-ko=$BUILD/kernels/$series/src/kmod/procsentry.ko
+# PROCSENTRY_KO: a module built elsewhere (make bench builds its own, in a private tree).
+ko=${PROCSENTRY_KO:-$BUILD/kernels/$series/src/kmod/procsentry.ko}
 [ -f "$ko" ] || { echo "mkinitramfs: $ko missing (run tests/vm/build-module.sh $series)" >&2; exit 1; }
 BUSYBOX=/bin/busybox
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || [ ! -x /usr/bin/file ] \
