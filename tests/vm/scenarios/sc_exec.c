@@ -248,6 +248,22 @@ static const char *suid_dir(void)
 	return "/tmp";
 }
 
+/* A root-owned copy of this binary with set-user-ID and/or set-group-ID @mode bits. */
+static int prepare_setid_copy(char *path, size_t len, const char *name, mode_t mode)
+{
+	int e;
+
+	snprintf(path, len, "%s/%s", suid_dir(), name);
+	e = copy_file(g_self_exe, path, 0755);
+	if (!e && chown(path, 0, 0) < 0)
+		e = -errno;
+	if (!e && chmod(path, mode) < 0)
+		e = -errno;
+	if (e)
+		failf("prepare %s: %s", path, strerror(-e));
+	return e;
+}
+
 int sc_exec_suid(void)
 {
 	struct nl nl;
@@ -256,22 +272,14 @@ int sc_exec_suid(void)
 	struct suid_shared *sh = shared_alloc(sizeof(*sh));
 	char path[256];
 	pid_t p;
-	int st, e;
+	int st;
 	struct rec **v;
 	size_t n;
 
 	if (ensure_ps_true() || read_creds(0, &me) < 0)
 		return 1;
-	snprintf(path, sizeof(path), "%s/ps-suid", suid_dir());
-	e = copy_file(g_self_exe, path, 0755);
-	if (!e && chown(path, 0, 0) < 0)
-		e = -errno;
-	if (!e && chmod(path, 04755) < 0)
-		e = -errno;
-	if (e) {
-		failf("prepare %s: %s", path, strerror(-e));
+	if (prepare_setid_copy(path, sizeof(path), "ps-suid", 04755))
 		return 1;
-	}
 	if (reader_open(&nl, &c))
 		return 1;
 	p = fork();
@@ -731,20 +739,12 @@ int sc_exec_sgid(void)
 	struct sgid_shared *sh = shared_alloc(2 * sizeof(*sh));
 	char path[256];
 	pid_t p[2];
-	int st[2], e;
+	int st[2];
 
 	if (ensure_ps_true())
 		return 1;
-	snprintf(path, sizeof(path), "%s/ps-sgid", suid_dir());
-	e = copy_file(g_self_exe, path, 0755);
-	if (!e && chown(path, 0, 0) < 0)
-		e = -errno;
-	if (!e && chmod(path, 02755) < 0)
-		e = -errno;
-	if (e) {
-		failf("prepare %s: %s", path, strerror(-e));
+	if (prepare_setid_copy(path, sizeof(path), "ps-sgid", 02755))
 		return 1;
-	}
 	if (reader_open(&nl, &c))
 		return 1;
 	for (int i = 0; i < 2; i++) {
