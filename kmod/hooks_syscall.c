@@ -53,11 +53,11 @@ static bool procsentry_asks_nothing(const struct procsentry_sc_desc *d,
 }
 
 /*
- * Entry: is this call wanted, and what did it ask?  @c receives the
+ * Entry: what did the call ask?  @c receives the
  * arguments and the credentials before.  The entry ABI is resolved here:
  * without per-ABI wrappers one function serves both ABIs.
  */
-static bool procsentry_call_begin(const struct procsentry_sc_desc *d,
+static void procsentry_call_begin(const struct procsentry_sc_desc *d,
 				  struct procsentry_callstate *c)
 {
 	const struct pt_regs *uregs = task_pt_regs(current);
@@ -88,7 +88,6 @@ static bool procsentry_call_begin(const struct procsentry_sc_desc *d,
 	c->cap_amb_before = procsentry_compat_cap(cred->cap_ambient);
 	c->cap_bset_before = procsentry_compat_cap(cred->cap_bset);
 	c->groups_before = cred->group_info;
-	return true;
 }
 
 static bool procsentry_call_wanted(const struct procsentry_sc_desc *d)
@@ -279,7 +278,8 @@ static int procsentry_krp_entry(struct kretprobe_instance *ri,
 		return !procsentry_sc_begin(d);
 	if (!procsentry_call_wanted(d))
 		return 1;
-	return !procsentry_call_begin(d, (struct procsentry_callstate *)ri->data);
+	procsentry_call_begin(d, (struct procsentry_callstate *)ri->data);
+	return 0;
 }
 
 static int procsentry_krp_return(struct kretprobe_instance *ri,
