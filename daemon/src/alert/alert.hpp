@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+// An alert as it leaves the rule engine, and its serialised form as sinks
+// receive it (the JSON line of docs/alerts.md plus what sinks route on).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "rules/event.hpp"
+#include "rules/types.hpp"
+
+namespace procsentry::alert {
+
+enum class Kind : uint8_t {
+    rule,     // a rule matched an event
+    sensor,   // about the sensor itself: records lost, monitoring gap, module gone
+    summary,  // the rate cap suppressed alerts; this says what
+};
+
+struct Alert {
+    Kind kind = Kind::rule;
+    std::string id;            // unique (host-unique random prefix + counter)
+    int64_t time_ns = 0;       // CLOCK_REALTIME ns of the event
+    std::string rule;          // rule name ("" for sensor/summary)
+    rules::RuleType type = rules::RuleType::bin_execution;
+    rules::Severity severity = rules::Severity::info;
+    rules::Outcome outcome = rules::Outcome::success;
+    std::string summary;       // one line, human readable
+    rules::Event event;        // kind == rule
+    uint64_t count = 1;        // identical alerts folded into this one
+    int64_t first_ns = 0, last_ns = 0;  // span of folded alerts
+    std::string sensor_what;   // kind == sensor: "records_lost", "monitoring_gap", ...
+    uint64_t sensor_count = 0; // kind == sensor/summary: records lost / alerts suppressed
+};
+
+// What every sink gets: immutable, shared between sinks.
+struct Serialized {
+    std::string id;
+    rules::Severity severity = rules::Severity::info;
+    int64_t time_ns = 0;
+    std::string summary;
+    std::string json;  // one line, no trailing newline
+};
+using SerializedPtr = std::shared_ptr<const Serialized>;
+
+}  // namespace procsentry::alert

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+// Reads and validates procsentry.json (jsoncpp, strict: unknown keys,
+// wrong types, bad values and duplicate rule/sink names are errors).  Every
+// error names the file, the key path ("rules[2].severity.failure") and the
+// offending value.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/config.hpp"
+
+namespace procsentry::rules {
+
+struct ConfigError {
+    std::string file;
+    std::string key;    // JSON path, "" for a parse error
+    std::string value;  // offending value as JSON text (bounded, escaped)
+    std::string message;
+    std::string to_string() const;  // "file: key: message (value)"
+};
+
+struct LoadResult {
+    bool ok = false;
+    Config config;
+    std::vector<ConfigError> errors;  // all problems found, not only the first
+};
+
+class ConfigLoader {
+public:
+    // state_dir fills defaults such as the http spool directory.
+    explicit ConfigLoader(std::string state_dir = "/var/lib/procsentry");
+    LoadResult load_file(const std::string& path) const;
+    LoadResult load_string(const std::string& text, const std::string& name) const;
+
+private:
+    std::string state_dir_;
+};
+
+}  // namespace procsentry::rules
