@@ -30,6 +30,7 @@ struct MatchSpec {
 
 struct Rule {
     std::string name;  // unique within the file
+    std::string description;  // free text for people (JSON has no comments)
     RuleType type = RuleType::bin_execution;
     bool enabled = true;
     Severity on_success = Severity::none;
@@ -47,12 +48,16 @@ struct FileSinkSpec {
     std::string path;
     uint64_t max_bytes = 64ull << 20;  // rotate when a write would pass this
     uint32_t keep = 5;                 // rotated files kept (path.1 .. path.N)
+
+    bool operator==(const FileSinkSpec&) const = default;
 };
 
 struct SyslogSinkSpec {
     std::string transport = "unix";  // "unix" (datagram) or "tcp" (RFC 6587 octet counting)
     std::string address = "/dev/log";  // socket path, or "host:port" for tcp
     std::string facility = "authpriv";
+
+    bool operator==(const SyslogSinkSpec&) const = default;
 };
 
 struct HttpSinkSpec {
@@ -65,6 +70,8 @@ struct HttpSinkSpec {
     uint32_t retry_max_ms = 60000;   // backoff ceiling
     std::string spool_dir;           // default: <state_dir>/spool/<sink name>
     uint64_t spool_max_bytes = 256ull << 20;
+
+    bool operator==(const HttpSinkSpec&) const = default;
 };
 
 struct SinkSpec {
@@ -75,6 +82,8 @@ struct SinkSpec {
     FileSinkSpec file;
     SyslogSinkSpec syslog;
     HttpSinkSpec http;
+
+    bool operator==(const SinkSpec&) const = default;
 };
 
 struct DaemonSpec {

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+// The configured sinks, fed from the event loop.  Each alert goes to every
+// sink whose min_severity it reaches.  On reload only sinks whose
+// specification changed are replaced (a replaced sink delivers or spools
+// what it holds before it goes), so an unchanged HTTP sink keeps its queue.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert/alert.hpp"
+#include "rules/config.hpp"
+#include "sinks/sink.hpp"
+
+namespace procsentry::app {
+
+class SinkSet {
+public:
+    explicit SinkSet(std::string hostname) : hostname_(std::move(hostname)) {}
+    ~SinkSet();
+    // Builds and starts sinks for specs; throws std::runtime_error naming
+    // the sink when one cannot be made (the set is unchanged then).
+    void apply(const std::vector<rules::SinkSpec>& specs);
+    void submit(const alert::SerializedPtr& a);
+    void stop(std::chrono::milliseconds deadline);
+    std::vector<sinks::SinkHealth> health() const;
+
+private:
+    struct Entry {
+        rules::SinkSpec spec;
+        std::unique_ptr<sinks::Sink> sink;
+    };
+    std::string hostname_;
+    std::vector<Entry> entries_;
+};
+
+}  // namespace procsentry::app
