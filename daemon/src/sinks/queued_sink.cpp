@@ -165,18 +165,14 @@ void QueuedSink::run()
         const std::size_t done = std::min(delivered + r.diverted, batch.size());
         delivered_ += delivered;
         batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
-        if (r.error.empty()) {
-            healthy_ = true;
-            last_error_.clear();
-        } else {
-            healthy_ = false;
-            last_error_ = std::move(r.error);
-        }
-        if (r.error.empty() || r.permanent || batch.empty()) {
+        const bool ok = r.error.empty();
+        healthy_ = ok;
+        last_error_ = std::move(r.error);
+        if (ok || r.permanent || batch.empty()) {
             dropped_ += batch.size();
             batch.clear();
             inflight_ = 0;
-            if (r.error.empty())
+            if (ok)
                 backoff = std::chrono::milliseconds(0);
             continue;
         }

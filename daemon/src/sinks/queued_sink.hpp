@@ -48,22 +48,6 @@ public:
         std::chrono::milliseconds idle_interval{0};
     };
 
-    QueuedSink(std::string name, std::string type, Options opts);
-    ~QueuedSink() override;
-    QueuedSink(const QueuedSink&) = delete;
-    QueuedSink& operator=(const QueuedSink&) = delete;
-
-    void start() override;
-    void submit(const alert::SerializedPtr& a) override;
-    // Keeps delivering (retrying failures, backoff cut to the deadline)
-    // until the queue is empty or `deadline` has passed, then joins the
-    // worker; what is left is counted as dropped.  Idempotent.
-    void stop(std::chrono::milliseconds deadline) override;
-    SinkHealth health() const override;
-
-    const std::string& name() const { return name_; }
-
-protected:
     struct DeliverResult {
         // Leading items of the batch that reached the destination.
         std::size_t delivered = 0;
@@ -84,6 +68,22 @@ protected:
         }
     };
 
+    QueuedSink(std::string name, std::string type, Options opts);
+    ~QueuedSink() override;
+    QueuedSink(const QueuedSink&) = delete;
+    QueuedSink& operator=(const QueuedSink&) = delete;
+
+    void start() override;
+    void submit(const alert::SerializedPtr& a) override;
+    // Keeps delivering (retrying failures, backoff cut to the deadline)
+    // until the queue is empty or `deadline` has passed, then joins the
+    // worker; what is left is counted as dropped.  Idempotent.
+    void stop(std::chrono::milliseconds deadline) override;
+    SinkHealth health() const override;
+
+    const std::string& name() const { return name_; }
+
+protected:
     // Runs on the worker thread only, never concurrently with itself.  The
     // batch is not empty.  Blocking I/O inside must be bounded: use
     // time_left() for its timeouts so that stop() is honoured.

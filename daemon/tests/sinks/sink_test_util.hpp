@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+// Shared by the sink tests: alerts to submit, waiting with a deadline, and
+// a temporary directory.
+#pragma once
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "alert/alert.hpp"
+
+namespace procsentry::test {
+
+inline alert::SerializedPtr make_alert(const std::string& id,
+                                       rules::Severity sev = rules::Severity::high,
+                                       const std::string& json = "")
+{
+    auto s = std::make_shared<alert::Serialized>();
+    s->id = id;
+    s->severity = sev;
+    s->time_ns = 1700000000123456789LL;
+    s->summary = "summary " + id;
+    s->json = json.empty() ? "{\"id\":\"" + id + "\"}" : json;
+    return s;
+}
+
+// Polls `pred` until it holds or `timeout` passes; the result is pred's.
+inline bool eventually(const std::function<bool()>& pred,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10))
+{
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() >= until)
+            return pred();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its content.
+class TempDir {
+public:
+    TempDir()
+    {
+        const char* dir = getenv("TMPDIR");
+        std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/procsentry-sinks-XXXXXX";
+        if (!mkdtemp(tmpl.data()))
+            throw std::runtime_error("mkdtemp failed");
+        path_ = tmpl;
+    }
+    ~TempDir()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+inline std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace procsentry::test
