@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,18 @@ uint64_t boottime_ns()
     timespec ts{};
     clock_gettime(CLOCK_BOOTTIME, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Peak resident memory, for the replay summary the benchmark reads.
+std::string peak_rss_kb()
+{
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmHWM:", 0) == 0) {
+            const auto p = line.find_first_of("0123456789");
+            return p == std::string::npos ? "?" : line.substr(p, line.find(' ', p) - p);
+        }
+    return "?";
 }
 
 std::string seconds(uint64_t ns) { return std::to_string(ns / 1'000'000'000ull) + " s"; }
@@ -201,6 +214,11 @@ int Daemon::run()
 
     // Every source is closed and the loop has ended: nothing adds alerts now.
     pipeline_->flush();
+    if (opts_.replay)
+        log_notice("replay finished: " + std::to_string(pipeline_->counters().records) + " records, " +
+                   std::to_string(pipeline_->counters().alerts) + " alerts, " +
+                   std::to_string(pipeline_->table().size()) + " processes tracked, peak RSS " + peak_rss_kb() +
+                   " kB");
     sinks_->stop(kSinkStopDeadline);
     state_.current().clean = true;
     save_state(true);

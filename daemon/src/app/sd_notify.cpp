@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "app/sd_notify.hpp"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <sys/socket.h>
