@@ -5,10 +5,12 @@
 #
 # Contents: busybox (static) with all applets, /init (tests/vm/guest/init), the module built for
 # that kernel at /lib/modules/procsentry.ko (test-only modules such as escalate/ beside it as
-# /lib/modules/<name>.ko), procsentry-* programs from build/daemon/ with their
-# shared libraries, every executable of build/scenarios/ in /tests/bin/, the guest scripts and
-# the scenario list.  --bench also adds build/bench/ executables (in /bench/bin), auditd tools,
-# and makes /init run /bench/run.sh (bench/in-guest.sh) by default.
+# /lib/modules/<name>.ko), procsentryd, procsentryctl and procsentry-* programs from
+# build/daemon/ with their shared libraries (not the unit-test programs), every executable of
+# build/scenarios/ in /tests/bin/, the guest scripts and the scenario list, and the daemon
+# end-to-end suite (tests/vm/daemon/*.sh and *.json, build/e2e/ helper) in /tests/e2e/.
+# --bench also adds build/bench/ executables (in /bench/bin), auditd tools, and makes /init
+# run /bench/run.sh (bench/in-guest.sh) by default.
 # PROCSENTRY_KO names another procsentry.ko.
 # To test the harness itself: PROCSENTRY_SCENARIOS_DIR, PROCSENTRY_SCENARIOS_LIST and
 # PROCSENTRY_DAEMON_DIR replace build/scenarios, tests/vm/scenarios.list and build/daemon.
@@ -69,7 +71,16 @@ DAEMON_DIR=${PROCSENTRY_DAEMON_DIR:-$BUILD/daemon}
 if [ -d "$DAEMON_DIR" ]; then
   while IFS= read -r -d '' f; do
     copy_with_libs "$f" "/usr/bin/${f##*/}"
-  done < <(find "$DAEMON_DIR" -maxdepth 1 -type f -name 'procsentry-*' -perm -u+x -print0)
+  done < <(find "$DAEMON_DIR" -maxdepth 1 -type f \( -name 'procsentry-*' -o -name procsentryd \
+             -o -name procsentryctl \) -perm -u+x -print0)
+fi
+# The daemon's end-to-end suite (run by run-in-guest.sh after the scenarios, and by the demo).
+mkdir -p "$stage/tests/e2e/bin"
+for f in "$VM"/daemon/*.sh "$VM"/daemon/*.json; do
+  if [ -f "$f" ]; then install -m 0644 "$f" "$stage/tests/e2e/${f##*/}"; fi
+done
+if [ -x "$BUILD/e2e/procsentry-e2e-helper" ]; then
+  install -m 0755 "$BUILD/e2e/procsentry-e2e-helper" "$stage/tests/e2e/bin/procsentry-e2e-helper"
 fi
 # Scenario binaries (static, from tests/vm/scenarios/).
 if [ -d "$SCEN_DIR" ]; then

@@ -8,7 +8,8 @@
 # BUG/WARNING/Oops/panic and the like.  Serial log: build/kernels/<series>/guest.log.
 # Environment: VM_TIMEOUT (s, whole boot, default 1200), SCENARIO_TIMEOUT (s, default 120),
 # SCENARIOS=a,b (run only these), VM_APPEND (extra kernel command line), VM_DEBUG=0 (no
-# slub_debug/kfence).
+# slub_debug/kfence).  SCENARIOS=daemon runs only procsentryd's end-to-end suite, which the host
+# judges with tests/vm/daemon/check_alerts.py (its PASS/FAIL lines count with the scenarios').
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -85,16 +86,33 @@ bad=$(grep -aE 'BUG:|WARNING:|Call Trace|kmemleak|Oops|general protection|Kernel
 [ -n "$bad" ] && fail+=("kernel log shows problems:"$'\n'"$bad")
 
 result=""
+e2e=""
 if [ "$mode" = test ]; then
   result=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1 || true)
+  # The daemon suite, unless SCENARIOS left it out: its verdicts add to the guest's counts.
+  if [ -z "${SCENARIOS:-}" ] || echo ",$SCENARIOS," | grep -q ',daemon,'; then
+    e2e=$out/e2e-check${HOOK_MODE:+-$HOOK_MODE}.out
+    python3 "$VM/daemon/check_alerts.py" "$log" > "$e2e" || true
+    sed "s/^/[$series] /" "$e2e"
+    e2e_sum=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$e2e" | tail -n1 || true)
+    [ -n "$e2e_sum" ] || e2e_sum="0 passed, 1 failed"
+    if [ -n "$result" ]; then
+      result="$(echo "$result $e2e_sum" | awk '{ print $1 + $5 " passed, " $3 + $7 " failed" }')"
+    fi
+  fi
   if [ -z "$result" ]; then
     fail+=("no scenario summary line")
     result="0 passed, 1 failed"
   elif [ "$(echo "$result" | awk '{ print $3 }')" != 0 ]; then
-    fail+=("scenarios failed: $(grep -aE '^FAIL ' "$log" | cut -d' ' -f2 | tr '\n' ' ')")
+    fail+=("scenarios failed: $(cat "$log" ${e2e:+"$e2e"} | { grep -aE '^FAIL ' || true; } | cut -d' ' -f2 | tr '\n' ' ')")
   elif [ "$(echo "$result" | awk '{ print $1 }')" = 0 ]; then
     fail+=("no scenario ran")
   fi
+fi
+
+# The demo's alerts, one line each (the guest printed them as E2E-ALERT lines).
+if [ "$mode" = --demo ]; then
+  python3 "$VM/daemon/check_alerts.py" --demo "$log" || fail+=("demo: not every rule type and outcome alerted")
 fi
 
 echo "timing $series: fetch $(secs "$t0" "$t1")s, build $(secs "$t1" "$t2")s," \
