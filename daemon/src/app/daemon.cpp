@@ -195,7 +195,6 @@ int Daemon::run()
         sinks_->stop(kSinkStopDeadline);
         return 1;
     }
-    step_processes();
     report_previous_session();
     try {
         step_source();
@@ -205,6 +204,9 @@ int Daemon::run()
         sinks_->stop(kSinkStopDeadline);
         return 1;
     }
+    // After registering: a process started in between is then in both the
+    // records and /proc (records win), never in neither.
+    step_processes();
     save_state(true);
     wait_signals();
     arm_tick();

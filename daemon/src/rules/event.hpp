@@ -20,8 +20,8 @@ struct ProcessInfo {
     uint64_t start_ns = 0;
     // Resolved path of the executable (the new one for an exec).  Empty when
     // unknown.  exe_trusted is false when the kernel flagged the path as
-    // unreliable (memfd, deleted, chroot, interpreted, path error) or the
-    // process was only seen in /proc: such a path never satisfies a skip.
+    // unreliable (memfd, deleted, chroot, interpreted, path error) or /proc
+    // showed a deleted image: such a path never satisfies a skip.
     std::string exe;
     bool exe_trusted = false;
     std::string filename;  // as given to execve (exec events)
