@@ -97,6 +97,14 @@ std::chrono::milliseconds QueuedSink::time_left(std::chrono::milliseconds want) 
     return std::clamp(left, std::chrono::milliseconds(0), want);
 }
 
+std::function<std::chrono::milliseconds()> QueuedSink::budget(std::chrono::milliseconds want) const
+{
+    const auto until = Clock::now() + want;
+    return [this, until] {
+        return time_left(std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
+    };
+}
+
 bool QueuedSink::aborting() const
 {
     std::lock_guard lk(mu_);

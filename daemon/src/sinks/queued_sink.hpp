@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -99,6 +100,9 @@ protected:
     // `want`, or less if stop() is running and its deadline is nearer
     // (never negative).  For timeouts of blocking calls inside deliver().
     std::chrono::milliseconds time_left(std::chrono::milliseconds want) const;
+    // A budget of `want` from now, shrunk by stop() like time_left(), asked
+    // again while waiting (sinks/fd_write.hpp TimeLeft).
+    std::function<std::chrono::milliseconds()> budget(std::chrono::milliseconds want) const;
     // True once stop() was called and its deadline has passed: give up.
     bool aborting() const;
 
