@@ -44,9 +44,12 @@ for u in $units; do
 	done
 done
 
+set --
+for u in $units; do
+	set -- "$@" "./$u"
+done
 status=0
-out=$(cd "$tmp" && systemd-analyze verify --man=no $(for u in $units; do printf './%s ' "$u"; done) 2>&1) ||
-	status=$?
+out=$(cd "$tmp" && systemd-analyze verify --man=no "$@" 2>&1) || status=$?
 if [ -n "$out" ] || [ "$status" -ne 0 ]; then
 	echo "$out" | sed "s|$tmp/||g" >&2
 	echo "verify.sh: systemd-analyze verify failed (exit $status)" >&2
