@@ -15,6 +15,7 @@
 #include "abi/record.hpp"
 #include "proctable/process_table.hpp"
 #include "proctable/user_db.hpp"
+#include "rules/escalation_tracker.hpp"
 #include "rules/event.hpp"
 
 namespace procsentry::rules {
@@ -23,7 +24,15 @@ struct DetectorOptions {
     std::size_t ancestry_depth = 8;
     uint64_t escalation_window_ns = 10'000'000'000ull;
     std::size_t max_pending = 4096;
+    // Rule types to make events for, bit (1 << RuleType): a type no enabled
+    // rule wants costs nothing (no event built, no pending escalations).
+    uint32_t types = 0x7;
+    // Inode of the initial user namespace (stat /proc/self/ns/user), 0 if
+    // unknown: capabilities held in another namespace are not host root.
+    uint32_t host_userns = 0;
 };
+
+constexpr uint32_t rule_type_bit(RuleType t) { return 1u << static_cast<unsigned>(t); }
 
 class Detector {
 public:
@@ -37,6 +46,7 @@ public:
     // program kept running); now_ns is CLOCK_BOOTTIME.
     void expire(uint64_t now_ns, std::vector<Event>& out);
     std::size_t pending() const;
+    const EscalationStats& escalation_stats() const;
 
 private:
     struct Impl;

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-// Matches Events against the configured rules.  Skips apply only to trusted
-// executable paths (ProcessInfo::exe_trusted) and never look at comm.
+// Matches Events against the configured rules.  Command and path skips
+// apply only to trusted executable paths (ProcessInfo::exe_trusted) and
+// never look at comm or a filename as given; user skips compare the real
+// uid, which the kernel reports, whatever the path.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "proctable/user_db.hpp"
+#include "rules/compiled_rule.hpp"
 #include "rules/config.hpp"
 #include "rules/event.hpp"
 
@@ -36,6 +41,10 @@ private:
     std::shared_ptr<const Config> config_;
     proctable::UserDb& users_;
     EngineStats stats_;
+    // Enabled rules with a severity for some outcome, by type, in file order.
+    std::vector<CompiledRule> compiled_;
+    std::array<std::vector<std::size_t>, 3> by_type_;
+    SkipMatcher global_skip_;
 };
 
 }  // namespace procsentry::rules

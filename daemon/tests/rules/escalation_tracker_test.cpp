@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "rules/escalation_tracker.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace procsentry::rules {
+namespace {
+
+using ::testing::HasSubstr;
+
+Event pending_event(uint32_t tgid, uint64_t ts)
+{
+    Event ev;
+    ev.type = RuleType::root_escalation;
+    ev.ts_ns = ts;
+    ev.proc.tgid = tgid;
+    return ev;
+}
+
+abi::Creds ids(uint32_t uid, uint32_t euid)
+{
+    abi::Creds c;
+    c.uid = uid;
+    c.euid = euid;
+    return c;
+}
+
+class EscalationTrackerTest : public ::testing::Test {
+protected:
+    EscalationTrackerTest() { t_.set_limits(100, 3); }
+    void add(uint32_t tgid, uint64_t ts) { t_.add(ProcessKey{tgid, tgid * 10ull}, pending_event(tgid, ts), ids(1000, 1000), out_); }
+
+    EscalationTracker t_;
+    std::vector<Event> out_;
+};
+
+TEST_F(EscalationTrackerTest, ExpiresOldestFirstAtTheWindowsEnd)
+{
+    add(1, 10);
+    add(2, 50);
+    t_.expire(109, out_);
+    EXPECT_TRUE(out_.empty());
+    t_.expire(110, out_);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].proc.tgid, 1u);
+    EXPECT_EQ(out_[0].outcome, Outcome::success);
+    EXPECT_EQ(t_.size(), 1u);
+    EXPECT_FALSE(t_.contains(ProcessKey{1, 10}));
+    EXPECT_TRUE(t_.contains(ProcessKey{2, 20}));
+}
+
+TEST_F(EscalationTrackerTest, KeyIncludesStartTime)
+{
+    add(1, 10);
+    abi::Exit x;
+    x.status = 1;
+    t_.on_exit(ProcessKey{1, 11}, x, out_);
+    EXPECT_TRUE(out_.empty());
+    t_.on_exit(ProcessKey{1, 10}, x, out_);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].outcome, Outcome::failure);
+    EXPECT_TRUE(t_.empty());
+}
+
+TEST_F(EscalationTrackerTest, BoundedOverflowResolvesOldest)
+{
+    add(1, 10);
+    add(2, 11);
+    add(3, 12);
+    EXPECT_TRUE(out_.empty());
+    add(4, 13);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].proc.tgid, 1u);
+    EXPECT_EQ(t_.size(), 3u);
+    EXPECT_EQ(t_.stats().overflowed, 1u);
+    EXPECT_EQ(t_.stats().started, 4u);
+    EXPECT_EQ(t_.stats().succeeded, 1u);
+}
+
+TEST_F(EscalationTrackerTest, SecondSetuidExecOfTheSameProcessReplacesTheFirst)
+{
+    add(1, 10);
+    add(1, 20);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].ts_ns, 10u);
+    EXPECT_THAT(out_[0].reason, HasSubstr("replaced"));
+    EXPECT_EQ(t_.size(), 1u);
+}
+
+TEST_F(EscalationTrackerTest, DescendantEvidenceNeedsOtherIdsSelfExecDoesNot)
+{
+    add(1, 10);
+    t_.on_exec(ProcessKey{1, 10}, false, 5, ids(1000, 1000), out_);
+    EXPECT_TRUE(out_.empty());
+    t_.on_exec(ProcessKey{1, 10}, false, 5, ids(1000, 0), out_);
+    ASSERT_EQ(out_.size(), 1u);
+    add(2, 10);
+    t_.on_exec(ProcessKey{2, 20}, true, 2, ids(1000, 1000), out_);
+    ASSERT_EQ(out_.size(), 2u);
+    EXPECT_THAT(out_[1].reason, HasSubstr("ran another program"));
+}
+
+TEST_F(EscalationTrackerTest, ReasonsCarryNoUntrustedText)
+{
+    add(1, 10);
+    abi::Exit x;
+    x.status = 3;
+    t_.on_exit(ProcessKey{1, 10}, x, out_);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].reason, "set-user-ID root program exited with status 3 before running anything");
+    EXPECT_LE(out_[0].reason.size(), 96u);
+}
+
+}  // namespace
+}  // namespace procsentry::rules
