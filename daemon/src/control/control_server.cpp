@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -50,16 +51,18 @@ namespace {
     throw std::system_error(err, std::generic_category(), what);
 }
 
-// Is a daemon answering at path?  A refused connect means the socket is stale.
+// Is a daemon answering at path?  A refused connect means the socket is
+// stale.  Non-blocking: a listener with a full backlog (EAGAIN) is live too,
+// and must not hang our start.
 bool socket_is_live(const std::string& path)
 {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return false;
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     path.copy(sa.sun_path, sizeof(sa.sun_path) - 1);
-    const bool live = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) == 0;
+    const bool live = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) == 0 || errno == EAGAIN;
     ::close(fd);
     return live;
 }

@@ -154,7 +154,9 @@ TEST_F(ControlServerTest, OversizedLineIsRefusedAndClosed)
     const Json::Value v = parse(line);
     EXPECT_FALSE(v["ok"].asBool());
     EXPECT_NE(v["error"].asString().find("too long (max 65536 bytes)"), std::string::npos);
-    EXPECT_EQ(c->read_line(line, kWaitMs), CtlClient::Status::eof);
+    // Closed: EOF, or ECONNRESET when the kernel discards the unread rest of the line.
+    const CtlClient::Status st = c->read_line(line, kWaitMs);
+    EXPECT_TRUE(st == CtlClient::Status::eof || st == CtlClient::Status::error) << static_cast<int>(st);
     // The server still serves others.
     auto d = connect();
     EXPECT_TRUE(ask(*d, R"({"cmd":"status"})")["ok"].asBool());

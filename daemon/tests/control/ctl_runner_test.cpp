@@ -23,9 +23,9 @@ using namespace std::chrono_literals;
 
 class CtlRunnerTest : public ::testing::Test {
 protected:
-    void start()
+    void start(ControlServer::Limits limits = {})
     {
-        server_.emplace(io_, path_, handler_);
+        server_.emplace(io_, path_, handler_, limits);
         server_->start();
         loop_.emplace(io_);
     }
@@ -96,6 +96,16 @@ TEST_F(CtlRunnerTest, FailedReloadIsExit1WithTheReason)
     EXPECT_EQ(err_.str(),
               "procsentryctl: reload: /etc/procsentry/procsentry.json: rules[0].severity: unknown severity "
               "(\"loud\")\n");
+}
+
+TEST_F(CtlRunnerTest, RefusedClientIsExit1WithTheServersReason)
+{
+    ControlServer::Limits limits;
+    limits.max_clients = 0;  // everyone is refused, as a non-root client would be
+    start(limits);
+    EXPECT_EQ(run({"status"}), CtlRunner::kFailed);
+    EXPECT_EQ(err_.str(), "procsentryctl: status: too many control clients (max 0)\n");
+    EXPECT_EQ(handler_.status_calls, 0);
 }
 
 TEST_F(CtlRunnerTest, TailPrintsAlertsAndDropNoticesUntilTheDaemonGoes)
