@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rules/event.hpp"
 #include "rules/types.hpp"
@@ -16,6 +17,14 @@ enum class Kind : uint8_t {
     rule,     // a rule matched an event
     sensor,   // about the sensor itself: records lost, monitoring gap, module gone
     summary,  // the rate cap suppressed alerts; this says what
+};
+
+// kind == summary: what the rate cap suppressed of one rule.
+struct SuppressedRule {
+    std::string rule;
+    rules::RuleType type = rules::RuleType::bin_execution;
+    uint64_t count = 0;                                   // occurrences suppressed
+    rules::Severity max_severity = rules::Severity::info;  // highest among them
 };
 
 struct Alert {
@@ -32,6 +41,10 @@ struct Alert {
     int64_t first_ns = 0, last_ns = 0;  // span of folded alerts
     std::string sensor_what;   // kind == sensor: "records_lost", "monitoring_gap", ...
     uint64_t sensor_count = 0; // kind == sensor/summary: records lost / alerts suppressed
+    // Added by the alert part (docs/alerts.md):
+    std::string first_id;      // fold emission: id of the alert emitted at once for this key ("" otherwise)
+    std::string detail;        // kind == sensor: free text from the caller (untrusted-safe when serialised)
+    std::vector<SuppressedRule> suppressed;  // kind == summary: per rule, most first
 };
 
 // What every sink gets: immutable, shared between sinks.
