@@ -18,7 +18,7 @@ N = [0]
 
 def alert(rule, rtype, outcome, severity, exe, uid=0, user="root", filename=None, args=None, comm=None,
           errno=None, call=None, status=None, signal=None, signo=None, core=False, euid=None, before=None,
-          techniques=()):
+          techniques=(), flags=(), call_args=()):
     N[0] += 1
     a = {
         "schema": 1, "id": "t-%d" % N[0], "time": "2026-11-28T04:00:00.123456789Z",
@@ -32,11 +32,11 @@ def alert(rule, rtype, outcome, severity, exe, uid=0, user="root", filename=None
                     "loginuid": None, "container": None, "cgroup_id": 1, "start_ns": 1},
         "ancestry": [],
         "credentials": {"before": None if before is None else {"euid": before},
-                        "after": {"euid": uid if euid is None else euid}},
-        "call": None if errno is None and call is None else {"name": call, "args": [], "errno": errno},
+                        "after": {"uid": uid, "euid": uid if euid is None else euid}},
+        "call": None if errno is None and call is None else {"name": call, "args": list(call_args), "errno": errno},
         "exit": None if status is None and signal is None else {
             "status": status, "signal": signal, "signal_number": signo, "core_dumped": core},
-        "techniques": list(techniques), "reason": None, "exec_flags": [], "count": 1,
+        "techniques": list(techniques), "reason": None, "exec_flags": list(flags), "count": 1,
         "first_time": "2026-11-28T04:00:00.123456789Z", "last_time": "2026-11-28T04:00:00.123456789Z",
         "first_id": None,
     }
@@ -48,13 +48,14 @@ def good_alerts():
     BE, RE, TF = "bin-execution", "root-escalation", "termination-failure"
     out = [
         alert(b, BE, "success", "medium", "/e2e/w/e2e-tool", args=["/e2e/w/e2e-tool", "s1"]),
-        alert(b, BE, "failure", "high", "/e2e/bin/procsentry-e2e-helper", filename="/e2e/w/e2e-noexec",
-              errno="EACCES", call="execve"),
+        alert(b, BE, "failure", "high", "/e2e/w/e2e-noexec", errno="EACCES", call="execve"),
         alert(r, RE, "success", "critical", "/e2e/suid/e2e-suid", uid=1000, user="alice", euid=0, before=1000,
-              techniques=["T1548.001"]),
+              techniques=["T1548.001"], call="execve", flags=["secure"],
+              args=["/e2e/suid/e2e-suid", "exec", "/e2e/bin/e2e-true", "s2a"]),
         alert(r, RE, "failure", "high", "/e2e/bin/e2e-setuid", uid=1000, user="alice", errno="EPERM",
-              call="setuid"),
-        alert(r, RE, "failure", "high", "/e2e/suid/e2e-sudo", uid=1000, user="alice", euid=0),
+              call="setuid", call_args=[0]),
+        alert(r, RE, "failure", "high", "/e2e/suid/e2e-sudo", uid=1000, user="alice", euid=0, status=1,
+              args=["/e2e/suid/e2e-sudo", "exit", "1"]),
         alert(t, TF, "success", "low", "/e2e/suid/e2e-sudo", uid=1000, user="alice", euid=0, status=1),
         alert(t, TF, "success", "low", "/bin/busybox", args=["sh", "-c", "exit 3 # e2e-s3"], status=3),
         alert(t, TF, "failure", "medium", "/e2e/bin/e2e-victim", signal="SIGKILL", signo=9),
@@ -70,7 +71,7 @@ def good_alerts():
         alert(s, BE, "success", "low", "/usr/binx/e2e-sentinel4"),
         alert(b, BE, "success", "medium", "/e2e/w/e2e-r1"),
         alert(b, BE, "success", "critical", "/e2e/w/e2e-r2"),
-        alert(b, BE, "success", "medium", "/e2e/w/e2e-k1"),
+        alert(b, BE, "success", "critical", "/e2e/w/e2e-k1"),
     ]
     gap = alert(b, BE, "success", "high", "/x")
     for k in ("rule", "outcome", "process", "ancestry", "credentials", "call", "exit", "techniques", "reason",
@@ -86,7 +87,7 @@ def good_alerts():
 def status(err="", rules=4):
     return json.dumps({"ok": True, "status": {
         "monitoring": "enabled", "kernel": {"state": "registered", "abi_version": 1},
-        "loss": {"total": 0}, "config": {"rules": rules, "last_reload_error": err}}})
+        "loss": {}, "records": 1234, "config": {"rules": rules, "last_reload_error": err}}})
 
 
 FACTS = dict(status_root_rc=0, status_json_rc=0, status_alice_rc=3, tool_rc=0, noexec_rc=126, suid_exec_rc=0,
@@ -173,9 +174,11 @@ class CheckAlertsTest(unittest.TestCase):
     def test_wrong_fields_fail_their_scenario(self):
         cases = [
             (mutate(exe("/e2e/w/e2e-tool"), severity="high"), "daemon_bin_execution"),
-            (mutate(exe("/e2e/bin/procsentry-e2e-helper"), call__errno="ENOENT"), "daemon_bin_execution"),
+            (mutate(exe("/e2e/w/e2e-noexec"), call__errno="ENOENT"), "daemon_bin_execution"),
             (mutate(exe("/e2e/suid/e2e-suid"), process__user="root"), "daemon_root_escalation"),
             (mutate(exe("/e2e/bin/e2e-setuid"), call__errno=None), "daemon_root_escalation"),
+            (mutate(exe("/e2e/suid/e2e-suid"), exec_flags=[]), "daemon_root_escalation"),
+            (mutate(exe("/e2e/w/e2e-k1"), severity="medium"), "daemon_kill_restart"),
             (mutate(exe("/e2e/suid/e2e-sudo", "e2e-root"), outcome="success"), "daemon_root_escalation"),
             (mutate(exe("/e2e/bin/e2e-victim"), exit__signal="SIGTERM"), "daemon_termination_failure"),
             (mutate(exe("/e2e/bin/e2e-crash"), exit__core_dumped=False), "daemon_termination_failure"),
@@ -206,7 +209,7 @@ class CheckAlertsTest(unittest.TestCase):
         self.assertEqual(failing(make_log(outs={"status_bad_reload": status()}))[0], ["daemon_reload"])
         self.assertEqual(failing(make_log(facts={"daemon_term_rc": 143}))[0], ["daemon_sigterm"])
         self.assertEqual(failing(make_log(starts=1))[0], ["daemon_kill_restart"])
-        self.assertEqual(failing(make_log(facts={"daemon_start_failed": "rc=78"}))[0],
+        self.assertEqual(failing(make_log(facts={"daemon_start_failed": "rc=78"}, starts=0))[0],
                          sorted(s(check_alerts.Run("")).name for s in check_alerts.SCENARIOS))
 
     def test_bad_json_line(self):

@@ -30,7 +30,7 @@ secs() { cut -d' ' -f1 /proc/uptime; }
 # itself raises no termination-failure alerts).
 count_alerts() {
   [ -f "$ALERTS" ] || { echo 0; return; }
-  awk -v a="$1" -v b="$2" 'index($0, a) && index($0, b) { n++ } END { print n + 0 }' "$ALERTS"
+  awk -v a="$1" -v b="$2" 'index($0, a) && (b == "" || index($0, b)) { n++ } END { print n + 0 }' "$ALERTS"
 }
 
 # wait_alerts A B N [deadline s]: until N alert lines hold A and B.
