@@ -15,7 +15,7 @@
 
 # Build what goes into the guest first, where the makefiles providing it exist.
 VM_PREREQS := $(if $(wildcard $(TOP)/tests/vm/scenarios/scenarios.mk),scenarios) \
-              $(if $(wildcard $(TOP)/tests/vm/daemon/e2e.mk),e2e-helper) \
+              $(if $(wildcard $(TOP)/tests/vm/daemon/e2e.mk),e2e-helper e2e-selftest) \
               $(if $(wildcard $(TOP)/daemon/daemon.mk),daemon)
 
 VM_ENV := BUILD=$(BUILD)
