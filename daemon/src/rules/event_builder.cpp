@@ -43,13 +43,22 @@ void EventBuilder::fill_parent(Event& ev, uint32_t ppid) const
         return;
     ev.parent_exe = parent->exe;
     ev.ancestry.reserve(depth_);
+    // A chain mostly shares a few uids: one lookup per change of uid.
+    uint32_t last_uid = 0;
+    std::string last_name;
+    bool have_last = false;
     auto add = [&](const proctable::Process& a) {
         AncestorInfo info;
         info.pid = a.tgid;
         info.exe = a.exe;
         info.comm = a.comm;
         info.uid = a.uid;
-        info.user = users_.user_name(a.uid);
+        if (!have_last || a.uid != last_uid) {
+            last_uid = a.uid;
+            last_name = users_.user_name(a.uid);
+            have_last = true;
+        }
+        info.user = last_name;
         ev.ancestry.push_back(std::move(info));
     };
     add(*parent);
