@@ -35,7 +35,13 @@ echo "demo: alice's set-user-ID program gives up (a refused sudo)"
 "$H" runas 1000 1000 /opt/demo/fake-sudo exit 1
 echo "demo: a service exits with status 3";      /opt/demo/service exit 3
 echo "demo: a service crashes (SIGSEGV)";        /opt/demo/service segv
-echo "demo: a service is killed (SIGKILL)";      /opt/demo/service sleep 60 & v=$!; sleep 1; kill -9 $v; wait $v
+echo "demo: a service is killed (SIGKILL)"
+/opt/demo/service sleep 60 &
+v=$!
+i=0
+while [ "$(readlink "/proc/$v/exe")" != /opt/demo/service ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+kill -9 $v
+wait $v
 sleep 3
 
 kill -TERM "$dpid"; wait "$dpid"

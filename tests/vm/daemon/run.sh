@@ -147,7 +147,12 @@ sc_term() {
   fact exit3_rc $?
   /e2e/bin/e2e-victim sleep 30 &
   v=$!
-  sleep 1
+  # Killed before its exec, the victim would still be a shell: wait for the exec (10 s at most).
+  i=0
+  while [ "$(readlink "/proc/$v/exe")" != /e2e/bin/e2e-victim ] && [ $i -lt 50 ]; do
+    sleep 0.2
+    i=$((i + 1))
+  done
   kill -9 "$v"
   wait "$v"
   fact victim_rc $?
