@@ -20,6 +20,7 @@ kmod:
 	$(MAKE) -C $(KDIR) M=$(TOP)/kmod CC=gcc PROCSENTRY_VERSION=$(VERSION) modules
 
 include daemon/daemon.mk
+include daemon/systemd/systemd.mk
 include tests/vm/vm.mk
 -include bench/bench.mk
 
@@ -34,6 +35,7 @@ checkpatch:
 test: deps
 	$(MAKE) checkpatch
 	$(MAKE) test-unit
+	$(MAKE) systemd-verify
 	$(MAKE) scenarios-selftest
 	$(MAKE) test-kmod-all
 
