@@ -89,7 +89,10 @@ protected:
         return t;
     }
 
-    abi::Record rec(abi::Body body) { return abi::Record{abi::Header{0, 0, 1, 32, ++seq_, ts_, 0, 0}, std::move(body)}; }
+    abi::Record rec(abi::Body body)
+    {
+        return abi::Record{abi::Header{0, 0, 1, 32, ++seq_, ts_, 0, 0}, std::move(body)};
+    }
 
     abi::Record fork(uint32_t child, uint32_t parent, const abi::Creds& c)
     {

@@ -2,6 +2,7 @@
 #include "rules/detector.hpp"
 
 #include <gmock/gmock.h>
+#include <random>
 #include <gtest/gtest.h>
 
 #include "detection_fixture.hpp"
@@ -69,7 +70,8 @@ protected:
 TEST_F(DetectorTest, ExecIsBinExecutionSuccessWithProcessParentAndAncestry)
 {
     feed(det_, fork(700, 600, creds(1000, 1000)));
-    const auto evs = feed(det_, exec(700, 600, creds(1000, 1000), creds(1000, 1000), "/usr/bin/ls", {"ls", "-l", ""}));
+    const auto evs =
+        feed(det_, exec(700, 600, creds(1000, 1000), creds(1000, 1000), "/usr/bin/ls", {"ls", "-l", ""}));
     ASSERT_EQ(evs.size(), 1u);
     const Event& ev = evs[0];
     EXPECT_EQ(ev.type, RuleType::bin_execution);
@@ -450,8 +452,8 @@ TEST_F(DetectorTest, LostCredBeforeOfUnknownProcessUsesAtSecure)
 TEST_F(DetectorTest, FileCapabilityGainIsImmediateSuccess)
 {
     feed(det_, fork(700, 600, creds(1000, 1000)));
-    const auto evs = feed(det_, exec(700, 600, creds(1000, 1000), creds(1000, 1000, kSetuidCap), "/usr/bin/python3",
-                                     {}, PROCSENTRY_EXEC_SECURE));
+    const auto evs = feed(det_, exec(700, 600, creds(1000, 1000), creds(1000, 1000, kSetuidCap),
+                                     "/usr/bin/python3", {}, PROCSENTRY_EXEC_SECURE));
     const auto esc = of_type(evs, RuleType::root_escalation);
     ASSERT_EQ(esc.size(), 1u);
     EXPECT_EQ(esc[0].outcome, Outcome::success);
@@ -496,7 +498,8 @@ TEST_F(DetectorTest, CapabilitiesInAnotherUserNamespaceAreNotHostRoot)
 
 TEST_F(DetectorTest, RefusedSetuidZeroIsFailure)
 {
-    const auto evs = feed(det_, cred(600, 500, creds(1000, 1000), creds(1000, 1000), PROCSENTRY_CALL_SETUID, -EPERM, {0}));
+    const auto evs =
+        feed(det_, cred(600, 500, creds(1000, 1000), creds(1000, 1000), PROCSENTRY_CALL_SETUID, -EPERM, {0}));
     ASSERT_EQ(evs.size(), 1u);
     const Event& ev = evs[0];
     EXPECT_EQ(ev.type, RuleType::root_escalation);
@@ -576,7 +579,8 @@ TEST_F(DetectorTest, GrantedSetuidZeroWithoutAnyRootIdIsSuccess)
 
 TEST_F(DetectorTest, CommitCredsToRootIsKernelExploit)
 {
-    const auto evs = feed(det_, cred(600, 500, creds(1000, 1000), creds(0, 0, ~0ull), PROCSENTRY_CALL_COMMIT_CREDS, 0, {}));
+    const auto evs =
+        feed(det_, cred(600, 500, creds(1000, 1000), creds(0, 0, ~0ull), PROCSENTRY_CALL_COMMIT_CREDS, 0, {}));
     ASSERT_EQ(evs.size(), 1u);
     EXPECT_EQ(evs[0].outcome, Outcome::success);
     EXPECT_EQ(evs[0].call, "commit_creds");
@@ -607,6 +611,57 @@ TEST_F(DetectorTest, TypesNoRuleWantsMakeNoEvents)
     EXPECT_TRUE(evs.empty());  // no bin-execution event, escalation pending
     EXPECT_EQ(det_.pending(), 1u);
     EXPECT_TRUE(feed(det_, exit(900, 600, creds(1000, 1000), 1)).empty());
+}
+
+TEST_F(DetectorTest, RandomRecordStreamsKeepPendingBoundedAndEventsWellFormed)
+{
+    DetectorOptions o = opts();
+    o.max_pending = 8;
+    det_.set_options(o);
+    std::mt19937 rng(12345);
+    auto pick = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
+    const uint32_t calls[] = {PROCSENTRY_CALL_SETUID, PROCSENTRY_CALL_SETRESUID, PROCSENTRY_CALL_SETFSUID,
+                              PROCSENTRY_CALL_COMMIT_CREDS, PROCSENTRY_CALL_CAPSET, 99};
+    for (int i = 0; i < 5000; i++) {
+        ts_ += pick(3) * kSecond / 2;
+        const uint32_t pid = 700 + pick(40), ppid = pick(3) ? 600 : 700 + pick(40);
+        const abi::Creds a = creds(pick(2) ? 1000 : 0, pick(2) ? 1000 : 0, pick(4) ? 0 : kSetuidCap);
+        const abi::Creds b = creds(pick(2) ? 1000 : 0, pick(2) ? 1000 : 0, pick(4) ? 0 : kSetuidCap);
+        std::vector<Event> evs;
+        switch (pick(5)) {
+        case 0:
+            evs = feed(det_, fork(pid, ppid, a));
+            break;
+        case 1:
+            evs = feed(det_, exec(pid, ppid, b, a, pick(2) ? "/usr/bin/sudo" : "rel/x", {}, pick(1024)));
+            break;
+        case 2:
+            evs = feed(det_, exec_failed(pid, ppid, a, pick(2) ? "/a/../b" : "", -static_cast<int32_t>(pick(40)),
+                                         pick(4)));
+            break;
+        case 3:
+            evs = feed(det_, cred(pid, ppid, b, a, calls[pick(6)], -static_cast<int32_t>(pick(2)),
+                                  {pick(2) ? 0u : kUnchanged, 0u}));
+            break;
+        default:
+            evs = feed(det_, exit(pid, ppid, a, static_cast<int32_t>(pick(3)) - 1, pick(2) ? 9 : 0));
+            break;
+        }
+        ASSERT_LE(det_.pending(), 8u);
+        for (const auto& ev : evs) {
+            EXPECT_EQ(ev.proc.exe_trusted && ev.type == RuleType::bin_execution && ev.outcome == Outcome::failure,
+                      false);
+            EXPECT_LE(ev.reason.size(), 96u);
+            EXPECT_GE(ev.error, 0);
+        }
+    }
+    std::vector<Event> rest;
+    det_.expire(ts_ + 100 * kSecond, rest);
+    EXPECT_EQ(det_.pending(), 0u);
+    const auto& st = det_.escalation_stats();
+    EXPECT_GT(st.started, 0u);
+    EXPECT_GT(st.failed, 0u);
+    EXPECT_EQ(st.started, st.succeeded + st.failed);
 }
 
 TEST_F(DetectorTest, LostAndConfigRecordsMakeNothing)

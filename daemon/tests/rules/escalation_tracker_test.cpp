@@ -29,7 +29,10 @@ abi::Creds ids(uint32_t uid, uint32_t euid)
 class EscalationTrackerTest : public ::testing::Test {
 protected:
     EscalationTrackerTest() { t_.set_limits(100, 3); }
-    void add(uint32_t tgid, uint64_t ts) { t_.add(ProcessKey{tgid, tgid * 10ull}, pending_event(tgid, ts), ids(1000, 1000), out_); }
+    void add(uint32_t tgid, uint64_t ts)
+    {
+        t_.add(ProcessKey{tgid, tgid * 10ull}, pending_event(tgid, ts), ids(1000, 1000), out_);
+    }
 
     EscalationTracker t_;
     std::vector<Event> out_;
