@@ -26,11 +26,12 @@ cp "$H" /tmp/dropper.bin; chmod 0644 /tmp/dropper.bin
 cp "$H" /opt/demo/pwn; chmod 4755 /opt/demo/pwn
 cp "$H" /opt/demo/fake-sudo; chmod 4755 /opt/demo/fake-sudo
 cp "$H" /opt/demo/service; chmod 0755 /opt/demo/service
+cp "$H" /home/alice/getroot; chown 1000:1000 /home/alice/getroot; chmod 0755 /home/alice/getroot
 echo "demo: run a payload from /tmp";            /tmp/miner
 echo "demo: exec of a non-executable drop";      "$H" exec /tmp/dropper.bin 2>&1
 echo "demo: alice runs a set-user-ID-root program that starts a shell"
 "$H" runas 1000 1000 /opt/demo/pwn exec /bin/sh -c 'id'
-echo "demo: alice calls setuid(0)";              "$H" runas 1000 1000 /tests/e2e/bin/procsentry-e2e-helper setuid0
+echo "demo: alice calls setuid(0)";              "$H" runas 1000 1000 /home/alice/getroot setuid0
 echo "demo: alice's set-user-ID program gives up (a refused sudo)"
 "$H" runas 1000 1000 /opt/demo/fake-sudo exit 1
 echo "demo: a service exits with status 3";      /opt/demo/service exit 3
