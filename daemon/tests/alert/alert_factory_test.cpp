@@ -9,6 +9,7 @@
 
 #include "alert/rfc3339.hpp"
 #include "alert/sample_event.hpp"
+#include "format/json_writer.hpp"
 #include "support/json.hpp"
 
 namespace procsentry::alert {
@@ -147,6 +148,36 @@ TEST(AlertFactory, CallersSummaryIsMadeSafeWhenSerialised)
     const auto s = f.serialize(a);
     EXPECT_EQ(s->summary, "set by hand\\x0a\\x1b[2J");
     EXPECT_EQ(parse_json(s->json)["summary"].asString(), s->summary);
+}
+
+}  // namespace
+}  // namespace procsentry::alert
+
+namespace procsentry::alert {
+namespace {
+
+TEST(AlertFactory, HostileEventEndToEnd)
+{
+    AlertFactory f(HostInfo{"h\n\x1b", "", ""});
+    auto ev = test::exec_event();
+    ev.proc.exe = "/tmp/\xe2\x80\xae" "fdp.sh\n";
+    ev.proc.argv = {std::string(4096, 'A'), "\"quoted\"", "\x1b]52;c;cGF5bG9hZA==\x07", "\xc3\x28"};
+    ev.proc.comm = "\r\n";
+    ev.parent_exe = "/bin/\\sh";
+    const auto s = f.serialize(f.from_event(ev, exec_rule(), rules::Severity::high));
+    for (const std::string* text : {&s->json, &s->summary})
+        for (unsigned char c : *text)
+            EXPECT_FALSE(c < 0x20 || c == 0x7f) << "raw control byte " << int(c);
+    EXPECT_TRUE(format::is_valid_utf8(s->json));
+    EXPECT_EQ(s->summary, "alice (uid 1000) ran /tmp/\\u{202e}fdp.sh\\x0a via /bin/\\\\sh: exec succeeded");
+    const auto v = parse_json(s->json);
+    EXPECT_EQ(v["summary"].asString(), s->summary);
+    EXPECT_EQ(v["process"]["args"][0].asString().size(), 4096u);
+    EXPECT_EQ(v["process"]["args"][1].asString(), "\"quoted\"");
+    EXPECT_EQ(v["process"]["args"][2].asString(), "\x1b]52;c;cGF5bG9hZA==\x07");
+    EXPECT_EQ(v["process"]["args"][3].asString(), "\\xc3(");
+    EXPECT_EQ(v["process"]["comm"].asString(), "\r\n");
+    EXPECT_EQ(v["host"]["name"].asString(), "h\n\x1b");
 }
 
 }  // namespace
