@@ -123,7 +123,7 @@ void HttpSink::stop(std::chrono::milliseconds deadline)
     cv_.notify_all();
     if (run_here)
         run();
-    else
+    else if (worker_.joinable())
         worker_.join();
 }
 

@@ -438,6 +438,17 @@ TEST_F(HttpSinkTest, AlertsBelowMinSeverityAreIgnored)
     EXPECT_EQ(sink.health().queued, 1u);
 }
 
+TEST_F(HttpSinkTest, NeverStartedNeverUsedStopsQuietly)
+{
+    {
+        HttpSink sink(spec(down_url()));
+    }
+    HttpSink sink(spec(down_url()));
+    sink.stop(0ms);
+    sink.stop(0ms);
+    EXPECT_EQ(sink.health().dropped, 0u);
+}
+
 TEST_F(HttpSinkTest, QueueOverflowIsCounted)
 {
     auto s = spec(down_url());
