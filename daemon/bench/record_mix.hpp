@@ -89,7 +89,7 @@ private:
             c.body.cred_before.uid = c.body.cred_before.euid = 0;
             c.body.call = PROCSENTRY_CALL_SETRESUID;
             c.body.nargs = 3;
-            c.body.args = {33, 33, 33};
+            c.body.args[0] = c.body.args[1] = c.body.args[2] = 33;
             v.push_back(c.bytes());
         }
         if (exits_) {

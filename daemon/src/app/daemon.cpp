@@ -184,6 +184,7 @@ int Daemon::run()
     po.group = opts_.group;
     po.cgroup_root = opts_.cgroup_root;
     po.self_tgid = static_cast<uint32_t>(getpid());
+    po.live = !opts_.replay;
     pipeline_ = std::make_unique<Pipeline>(po, config_, alert::read_host_info(),
                                            [this](const alert::SerializedPtr& a) { publish(a); });
     if (!step_sinks(err)) {

@@ -2,6 +2,7 @@
 #include "app/pipeline.hpp"
 
 #include <ctime>
+#include <sys/stat.h>
 #include <variant>
 
 #include <procsentry/procsentry_abi.h>
@@ -26,11 +27,17 @@ int64_t realtime_ns()
     return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000ll + ts.tv_nsec;
 }
 
-rules::DetectorOptions detector_options(const rules::Config& c)
+rules::DetectorOptions detector_options(const rules::Config& c, uint32_t host_userns)
 {
     rules::DetectorOptions o;
     o.ancestry_depth = c.daemon.ancestry_depth;
     o.escalation_window_ns = static_cast<uint64_t>(c.daemon.escalation_window_ms) * 1'000'000ull;
+    // Events of a type no rule can alert on are not even built.
+    o.types = 0;
+    for (const auto& r : c.rules)
+        if (r.enabled && (r.on_success != rules::Severity::none || r.on_failure != rules::Severity::none))
+            o.types |= rules::rule_type_bit(r.type);
+    o.host_userns = host_userns;
     return o;
 }
 
@@ -46,7 +53,10 @@ Pipeline::Pipeline(const PipelineOptions& opts, std::shared_ptr<const rules::Con
     to.max_argv_bytes = config_->daemon.argv_max;
     to.proc_root = opts.proc_root;
     table_ = std::make_unique<proctable::ProcessTable>(to, cgroups_);
-    detector_ = std::make_unique<rules::Detector>(detector_options(*config_), *table_, users_);
+    struct stat st{};
+    if (stat((opts.proc_root + "/self/ns/user").c_str(), &st) == 0)
+        host_userns_ = static_cast<uint32_t>(st.st_ino);
+    detector_ = std::make_unique<rules::Detector>(detector_options(*config_, host_userns_), *table_, users_);
     engine_ = std::make_unique<rules::RuleEngine>(config_, users_);
     noise_ = std::make_unique<alert::NoiseFilter>(config_->noise, [this](alert::Alert&& a) { emit(std::move(a)); });
 }
@@ -59,7 +69,7 @@ void Pipeline::set_config(std::shared_ptr<const rules::Config> config)
 {
     config_ = std::move(config);
     table_->set_max_processes(config_->daemon.max_processes);
-    detector_->set_options(detector_options(*config_));
+    detector_->set_options(detector_options(*config_, host_userns_));
     engine_->set_config(config_);
     noise_->set_spec(config_->noise);
 }
@@ -154,9 +164,12 @@ void Pipeline::sensor_alert(const std::string& what, rules::Severity sev, const 
 
 void Pipeline::tick()
 {
-    events_.clear();
-    detector_->expire(boottime_ns(), events_);
-    emit_events();
+    if (opts_.live) {
+        // A replay's records carry old times: the detector expires by them.
+        events_.clear();
+        detector_->expire(boottime_ns(), events_);
+        emit_events();
+    }
     noise_->tick(realtime_ns());
     const uint64_t now = boottime_ns();
     if (loss_.due(now)) {

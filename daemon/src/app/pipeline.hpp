@@ -33,6 +33,7 @@ struct PipelineOptions {
     std::string group = "/etc/group";
     std::string cgroup_root = "/sys/fs/cgroup";
     uint32_t self_tgid = 0;  // CONFIG records we caused ourselves are not alerts
+    bool live = true;        // records come from the kernel now (not a replay)
 };
 
 struct PipelineCounters {
@@ -90,6 +91,7 @@ private:
     alert::AlertFactory factory_;
     std::unique_ptr<alert::NoiseFilter> noise_;
     PipelineCounters counters_;
+    uint32_t host_userns_ = 0;
     std::vector<rules::Event> events_;
     std::vector<rules::Match> matches_;
 };

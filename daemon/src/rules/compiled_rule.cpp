@@ -19,15 +19,11 @@ bool CompiledRule::any_glob(const std::vector<std::string>& globs, const std::st
         return true;
     if (path.empty() || path.find('\0') != std::string::npos)
         return false;
-    // Kernel paths are already in normal form: fnmatch on them directly,
-    // without the copy glob_match() makes to normalise.
-    const bool direct = is_normalized_path(path);
-    for (const auto& g : globs) {
-        if (g.empty())
-            continue;
-        if (direct ? fnmatch(g.c_str(), path.c_str(), FNM_PATHNAME) == 0 : glob_match(g, path))
+    // glob_match() knows the "/**" suffix (anything below) that plain
+    // fnmatch() would read as one component.
+    for (const auto& g : globs)
+        if (!g.empty() && glob_match(g, path))
             return true;
-    }
     return false;
 }
 
