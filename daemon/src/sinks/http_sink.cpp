@@ -277,7 +277,7 @@ void HttpSink::send_batch(std::unique_lock<std::mutex>& lk)
     const auto n = batch.records.size();
     if (ok) {
         delivered_ += n;
-        healthy_ = true;
+        healthy_ = ack_error.empty();
         last_error_ = ack_error;
         backoff_ = std::chrono::milliseconds(0);
         next_try_ = Clock::now();
