@@ -13,18 +13,13 @@ CompiledRule::CompiledRule(const Rule& rule)
 {
 }
 
-bool CompiledRule::any_glob(const std::vector<std::string>& globs, const std::string& path)
+bool CompiledRule::any_glob(const GlobSet& globs, const std::string& path)
 {
     if (globs.empty())
         return true;
     if (path.empty() || path.find('\0') != std::string::npos)
         return false;
-    // glob_match() knows the "/**" suffix (anything below) that plain
-    // fnmatch() would read as one component.
-    for (const auto& g : globs)
-        if (!g.empty() && glob_match(g, path))
-            return true;
-    return false;
+    return globs.any(path);
 }
 
 bool CompiledRule::matches(const Event& ev, proctable::UserDb& users) const

@@ -9,6 +9,7 @@
 #include "proctable/user_db.hpp"
 #include "rules/config.hpp"
 #include "rules/event.hpp"
+#include "rules/glob_set.hpp"
 #include "rules/skip_matcher.hpp"
 #include "rules/user_matcher.hpp"
 
@@ -25,11 +26,11 @@ public:
 
 private:
     // An unknown path ("") never matches a non-empty glob list.
-    static bool any_glob(const std::vector<std::string>& globs, const std::string& path);
+    static bool any_glob(const GlobSet& globs, const std::string& path);
 
     const Rule* rule_;
-    std::vector<std::string> exe_;
-    std::vector<std::string> parent_exe_;
+    GlobSet exe_;
+    GlobSet parent_exe_;
     UserMatcher users_;
     SkipMatcher skip_;
 };

@@ -38,8 +38,11 @@ bool SkipMatcher::skips_exe(const ProcessInfo& p) const
     for (const auto& e : exact_)
         if (exe == e)
             return true;
+    // exe is checked above and dirs_ were normalised when compiled, so
+    // path_under()'s checks reduce to a prefix on a component boundary.
     for (const auto& d : dirs_)
-        if (path_under(exe, d))
+        if (d == "/" || (exe.size() >= d.size() && exe.compare(0, d.size(), d) == 0 &&
+                         (exe.size() == d.size() || exe[d.size()] == '/')))
             return true;
     return false;
 }
