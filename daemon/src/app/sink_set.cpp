@@ -2,6 +2,7 @@
 #include "app/sink_set.hpp"
 
 #include <stdexcept>
+#include <thread>
 
 #include "sinks/sink_factory.hpp"
 
@@ -25,9 +26,13 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
         if (kept)
             continue;
         Entry e{spec, nullptr};
+        std::string error;
         try {
             e.sink = sinks::make_sink(spec, hostname_);
         } catch (const std::exception& ex) {
+            error = ex.what();
+        }
+        if (!e.sink) {
             // Put back what was moved out so the running set stays whole.
             for (auto& n : next)
                 for (auto& old : entries_)
@@ -35,22 +40,25 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
                         old.sink = std::move(n.sink);
                         break;
                     }
-            throw std::runtime_error("sink '" + spec.name + "': " + ex.what());
+            throw std::runtime_error("sink '" + spec.name + "': " +
+                                     (error.empty() ? "unknown type '" + spec.type + "'" : error));
         }
-        if (!e.sink)
-            throw std::runtime_error("sink '" + spec.name + "': unknown type '" + spec.type + "'");
         fresh.push_back({spec, nullptr});
         next.push_back(std::move(e));
     }
+    // Old sinks go first: a replaced HTTP sink releases its spool directory
+    // before its successor opens it.
+    std::vector<sinks::Sink*> old;
+    for (auto& o : entries_)
+        if (o.sink)
+            old.push_back(o.sink.get());
+    stop_all(old, std::chrono::milliseconds(2000));
     for (auto& e : next)
         for (auto& f : fresh)
             if (f.spec == e.spec) {
                 e.sink->start();
                 break;
             }
-    for (auto& old : entries_)
-        if (old.sink)
-            old.sink->stop(std::chrono::milliseconds(2000));
     entries_ = std::move(next);
 }
 
@@ -61,11 +69,23 @@ void SinkSet::submit(const alert::SerializedPtr& a)
             e.sink->submit(a);
 }
 
+void SinkSet::stop_all(const std::vector<sinks::Sink*>& list, std::chrono::milliseconds deadline)
+{
+    // In parallel, so that shutdown takes one deadline, not one per sink.
+    std::vector<std::thread> threads;
+    for (auto* s : list)
+        threads.emplace_back([s, deadline] { s->stop(deadline); });
+    for (auto& t : threads)
+        t.join();
+}
+
 void SinkSet::stop(std::chrono::milliseconds deadline)
 {
+    std::vector<sinks::Sink*> list;
     for (auto& e : entries_)
         if (e.sink)
-            e.sink->stop(deadline);
+            list.push_back(e.sink.get());
+    stop_all(list, deadline);
     entries_.clear();
 }
 

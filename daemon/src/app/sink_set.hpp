@@ -28,6 +28,7 @@ public:
     std::vector<sinks::SinkHealth> health() const;
 
 private:
+    static void stop_all(const std::vector<sinks::Sink*>& list, std::chrono::milliseconds deadline);
     struct Entry {
         rules::SinkSpec spec;
         std::unique_ptr<sinks::Sink> sink;
