@@ -171,7 +171,13 @@ int Daemon::run()
 {
     std::string err;
     if (!step_config(err)) {
-        log_err("configuration not usable, not starting:\n" + err);
+        // One log line per error: journald shows each with its priority.
+        log_err("configuration " + opts_.config + " not usable, not starting:");
+        for (std::size_t pos = 0; pos < err.size();) {
+            const auto nl = err.find('\n', pos);
+            log_err("  " + err.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
+            pos = nl == std::string::npos ? err.size() : nl + 1;
+        }
         return 78;  // EX_CONFIG: systemd does not restart into the same error
     }
     if (!step_state(err)) {
