@@ -96,6 +96,10 @@ if [ $bench -eq 1 ]; then
     while IFS= read -r -d '' f; do
       copy_with_libs "$f" "/bench/bin/${f##*/}"
     done < <(find "$BUILD/bench" -maxdepth 1 -type f -perm -u+x -print0)
+    # procsentryd's benchmark configurations (bench/run-bench.sh puts them there).
+    for f in "$BUILD"/bench/*.json; do
+      if [ -f "$f" ]; then install -m 0644 "$f" "$stage/bench/${f##*/}"; fi
+    done
   fi
   # The auditd baseline the benchmark compares against.
   for t in /sbin/auditd /sbin/auditctl; do
