@@ -4,7 +4,8 @@
 // the first is emitted at once, later ones are counted and emitted as one
 // alert with count = N when the window closes.  Past the per-minute cap,
 // alerts are suppressed and one summary alert per minute says how many and
-// of which rules.  Sensor alerts are never folded or capped.
+// of which rules; less severe alerts never use up the cap of more severe
+// ones (rate_cap.hpp).  Sensor alerts are never folded or capped.
 //
 // A fold alert is the first duplicate, carrying count = N (the duplicates
 // after the alert emitted at once), first_ns/last_ns (their span) and

@@ -39,23 +39,42 @@ void RateCap::advance(int64_t now_ns)
         return;
     const int64_t steps = std::min<int64_t>(sec - *cur_sec_, static_cast<int64_t>(kBuckets));
     for (int64_t i = 1; i <= steps; ++i) {
-        auto& b = buckets_[bucket_of(*cur_sec_ + i, kBuckets)];
-        in_window_ -= b;
-        b = 0;
+        const std::size_t idx = bucket_of(*cur_sec_ + i, kBuckets);
+        for (std::size_t l = 0; l < kLevels; ++l) {
+            auto& b = buckets_[l][idx];
+            in_window_ -= b;
+            level_in_window_[l] -= b;
+            b = 0;
+        }
     }
     cur_sec_ = sec;
+}
+
+std::size_t RateCap::level_of(rules::Severity s)
+{
+    return std::min(static_cast<std::size_t>(s), kLevels - 1);
+}
+
+uint64_t RateCap::at_or_above(std::size_t level) const
+{
+    uint64_t n = 0;
+    for (std::size_t l = level; l < kLevels; ++l)
+        n += level_in_window_[l];
+    return n;
 }
 
 bool RateCap::admit(const Alert& a, int64_t now_ns)
 {
     advance(now_ns);
-    if (limit_ != 0 && in_window_ >= limit_) {
+    const std::size_t level = level_of(a.severity);
+    if (limit_ != 0 && at_or_above(level) >= limit_) {
         tally(a, now_ns);
         return false;
     }
     // Counted even without a cap, so that a cap set by a reload starts
     // from the real recent rate.
-    ++buckets_[bucket_of(*cur_sec_, kBuckets)];
+    ++buckets_[level][bucket_of(*cur_sec_, kBuckets)];
+    ++level_in_window_[level];
     ++in_window_;
     return true;
 }

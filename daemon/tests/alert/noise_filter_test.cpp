@@ -194,6 +194,20 @@ TEST_F(NoiseFilterTest, CapSuppressesAndSummarisesOncePerMinute)
     EXPECT_EQ(out.size(), 4u);
 }
 
+TEST_F(NoiseFilterTest, CriticalPassesACapFilledByLowerAlerts)
+{
+    NoiseFilter f(spec(60000, 2), sink());
+    for (int i = 0; i < 10; ++i)
+        f.offer(alert(kT0, "process-crash", "/tmp/c" + std::to_string(i)), kT0);
+    ASSERT_EQ(out.size(), 2u);
+    Alert esc = alert(kT0 + kSec, "root-escalation", "/usr/local/bin/suid");
+    esc.severity = rules::Severity::critical;
+    f.offer(std::move(esc), kT0 + kSec);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[2].rule, "root-escalation");
+    EXPECT_EQ(f.stats().suppressed, 8u);
+}
+
 TEST_F(NoiseFilterTest, FoldAlertsCountAgainstTheCapWithTheirCount)
 {
     NoiseFilter f(spec(10000, 1), sink());
