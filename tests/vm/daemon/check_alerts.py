@@ -200,6 +200,13 @@ def sc_status(run):
     alice = "\n".join(run.outs.get("status_alice", []))
     c.true("alice got no status", '"kernel"' not in alice and "registered" not in alice, alice[:200])
     c.true("alice was told why", re.search(r"permission|denied|refused|not root", alice, re.I), alice[:200])
+    # Through a socket opened to everyone, the daemon itself refuses (SO_PEERCRED).
+    rc = run.fact("status_alice_peer_rc")
+    c.true("daemon refuses alice on an open socket (non-zero exit)", rc is not None and rc.strip() != "0",
+           "rc=%s" % rc)
+    alice = "\n".join(run.outs.get("status_alice_peer", []))
+    c.true("alice got no status from the daemon", '"kernel"' not in alice and "registered" not in alice, alice[:200])
+    c.true("the daemon told alice why", re.search(r"root", alice, re.I), alice[:200])
     return c
 
 

@@ -90,7 +90,7 @@ def status(err="", rules=4):
         "loss": {}, "records": 1234, "config": {"rules": rules, "last_reload_error": err}}})
 
 
-FACTS = dict(status_root_rc=0, status_json_rc=0, status_alice_rc=3, tool_rc=0, noexec_rc=126, suid_exec_rc=0,
+FACTS = dict(status_root_rc=0, status_json_rc=0, status_alice_rc=3, status_alice_peer_rc=1, tool_rc=0, noexec_rc=126, suid_exec_rc=0,
              setuid0_rc=0, sudo_refused_rc=1, exit3_rc=3, victim_rc=137, crash_rc=139, cores=1,
              checkconfig_bad_rc=1, checkconfig_v2_rc=0, reload_bad_rc=1, reload_good_rc=0, daemon_killed_rc=137,
              storm_rc=0, status_restart_rc=0, daemon_term_rc=0)
@@ -103,6 +103,7 @@ def make_log(alerts=None, facts=None, outs=None, starts=2):
         "status_root": "kernel: registered",
         "status_json": status(),
         "status_alice": "procsentryctl: connect /run/e2e/ctl.sock: Permission denied",
+        "status_alice_peer": "procsentryctl: status: permission denied: only root may use this socket",
         "checkconfig_bad": "/run/e2e/bad.json: rules[0].severity.success: unknown severity (got \"bogus\")",
         "status_bad_reload": status("/run/e2e/procsentry.json: rules[0].severity.success: unknown (got \"bogus\")"),
         "reload_bad": "procsentryctl: reload: reload failed, keeping the previous configuration",
@@ -206,6 +207,7 @@ class CheckAlertsTest(unittest.TestCase):
 
     def test_facts_and_outputs(self):
         self.assertEqual(failing(make_log(facts={"status_alice_rc": 0}))[0], ["daemon_status"])
+        self.assertEqual(failing(make_log(facts={"status_alice_peer_rc": 0}))[0], ["daemon_status"])
         self.assertEqual(failing(make_log(outs={"status_bad_reload": status()}))[0], ["daemon_reload"])
         self.assertEqual(failing(make_log(facts={"daemon_term_rc": 143}))[0], ["daemon_sigterm"])
         self.assertEqual(failing(make_log(starts=1))[0], ["daemon_kill_restart"])

@@ -114,6 +114,13 @@ sc_status() {
   "$H" runas 1000 1000 /usr/bin/procsentryctl --socket "$SOCK" status > "$RUN/st-alice.txt" 2>&1
   fact status_alice_rc $?
   out status_alice "$RUN/st-alice.txt"
+  # The socket's mode stops alice above; with it opened up, the daemon's own peer-credential
+  # check must refuse her.
+  chmod 0666 "$SOCK"
+  "$H" runas 1000 1000 /usr/bin/procsentryctl --socket "$SOCK" status > "$RUN/st-alice.txt" 2>&1
+  fact status_alice_peer_rc $?
+  out status_alice_peer "$RUN/st-alice.txt"
+  chmod 0600 "$SOCK"
 }
 
 sc_bin() {
