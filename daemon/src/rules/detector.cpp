@@ -29,6 +29,10 @@ abi::Creds invoker(const abi::Exec& e, const PriorCreds& prior)
     abi::Creds c;
     c.uid = prior.known ? prior.uid : e.task.cred.uid;
     c.euid = prior.known ? prior.euid : e.task.cred.uid;
+    // A helper run under the caller's ids has these after its exec; the
+    // real gid survives a set-user-ID exec.
+    c.suid = c.fsuid = c.euid;
+    c.gid = c.egid = c.sgid = c.fsgid = e.task.cred.gid;
     return c;
 }
 

@@ -11,6 +11,18 @@ namespace {
 // Reasons hold no untrusted text: only fixed words and numbers.
 constexpr const char* kPrefix = "set-user-ID root program ";
 
+// cred keeps the caller's uid and euid; does it hold anything else the
+// caller lacked?  Capabilities count in the caller's user namespace only (a
+// child's own new namespace grants nothing on the host).
+bool holds_more_than(const abi::Creds& cred, const abi::Creds& inv)
+{
+    if (cred.suid != inv.suid || cred.fsuid != inv.fsuid || cred.gid != inv.gid || cred.egid != inv.egid ||
+        cred.sgid != inv.sgid || cred.fsgid != inv.fsgid)
+        return true;
+    const bool same_ns = cred.userns == inv.userns || cred.userns == 0 || inv.userns == 0;
+    return same_ns && ((cred.cap_effective | cred.cap_permitted) & ~inv.cap_permitted) != 0;
+}
+
 }  // namespace
 
 void EscalationTracker::set_limits(uint64_t window_ns, std::size_t max_pending)
@@ -46,9 +58,19 @@ void EscalationTracker::on_exec(const ProcessKey& k, bool self, uint32_t pid, co
         return;
     }
     // A helper run back under the caller's own ids (a password agent, a
-    // mailer run as the user) shows no privilege: keep waiting.
-    if (cred.uid == inv.uid && cred.euid == inv.euid)
+    // mailer run as the user) shows no privilege: keep waiting.  Only if
+    // nothing else came along: the caller's uid with a group of the
+    // program's choosing (disk, shadow) or with ambient capabilities is
+    // privilege the caller did not have.
+    if (cred.uid == inv.uid && cred.euid == inv.euid) {
+        if (!holds_more_than(cred, inv))
+            return;
+        resolve(it->second, Outcome::success,
+                std::string(kPrefix) + "has a descendant (pid " + std::to_string(pid) +
+                    ") with extra groups or caps",
+                out);
         return;
+    }
     resolve(it->second, Outcome::success,
             std::string(kPrefix) + "has a descendant (pid " + std::to_string(pid) + ") that ran a program as uid " +
                 std::to_string(cred.euid),

@@ -104,6 +104,42 @@ TEST_F(EscalationTrackerTest, DescendantEvidenceNeedsOtherIdsSelfExecDoesNot)
     EXPECT_THAT(out_[1].reason, HasSubstr("ran another program"));
 }
 
+// Attack: the set-user-ID program (exploited) forks a child that keeps the
+// caller's uid but runs with gid disk or with ambient capabilities, then
+// exits 1 itself: before, the child was taken for a harmless helper and the
+// escalation reported as refused.
+TEST_F(EscalationTrackerTest, DescendantWithCallersUidButOtherGroupOrCapsIsEvidence)
+{
+    add(1, 10);
+    abi::Creds helper = ids(1000, 1000);
+    t_.on_exec(ProcessKey{1, 10}, false, 5, helper, out_);
+    EXPECT_TRUE(out_.empty());
+    abi::Creds disk = helper;
+    disk.egid = disk.gid = disk.sgid = disk.fsgid = 6;
+    t_.on_exec(ProcessKey{1, 10}, false, 5, disk, out_);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].outcome, Outcome::success);
+    EXPECT_THAT(out_[0].reason, HasSubstr("extra groups or caps"));
+
+    add(2, 10);
+    abi::Creds ambient = helper;
+    ambient.cap_effective = ambient.cap_permitted = 1ull << 21;  // CAP_SYS_ADMIN
+    t_.on_exec(ProcessKey{2, 20}, false, 6, ambient, out_);
+    ASSERT_EQ(out_.size(), 2u);
+    EXPECT_EQ(out_[1].outcome, Outcome::success);
+
+    // Capabilities in a user namespace of the child's own are no gain.
+    add(3, 10);
+    abi::Creds own_ns = ambient;
+    own_ns.userns = 4026532000u;
+    abi::Creds inv = ids(1000, 1000);
+    inv.userns = 4026531837u;
+    t_.add(ProcessKey{4, 40}, pending_event(4, 10), inv, out_);
+    t_.on_exec(ProcessKey{4, 40}, false, 7, own_ns, out_);
+    EXPECT_EQ(out_.size(), 2u);
+    EXPECT_TRUE(t_.contains(ProcessKey{4, 40}));
+}
+
 TEST_F(EscalationTrackerTest, ReasonsCarryNoUntrustedText)
 {
     add(1, 10);
