@@ -357,7 +357,9 @@ def sc_restart(run):
     st = run.out_json("status_restart")
     c.eq("status after restart: kernel.state", g(st, "status", "kernel", "state"), "registered")
     rec = g(st, "status", "records")
-    c.true("restarted daemon read the storm's records", isinstance(rec, int) and rec > 0, repr(rec))
+    # 2 s of storm after the restart: FORK+EXEC+EXIT per exec, even at 10 execs/s.
+    c.true("restarted daemon read the storm's records (>= 50)", isinstance(rec, int) and rec >= 50, repr(rec))
+    c.notes.append("%s records after the restart" % rec)
     loss = g(st, "status", "loss")
     c.true("status after restart reports loss counters", isinstance(loss, (dict, int)), repr(loss)[:200])
     c.notes.append("loss %s; sensor alerts %s" % (

@@ -13,7 +13,8 @@
  *   rename COMM CMD...                prctl(PR_SET_NAME, COMM), then run CMD... as above
  *   segv                              RLIMIT_CORE unlimited, cwd /tmp, die of SIGSEGV
  *   sleep S                           sleep S seconds
- *   storm SECS PROG                   fork+execv(PROG) one after the other for SECS seconds
+ *   storm SECS PROG [STOPFILE]        fork+execv(PROG) one after the other for SECS seconds, or
+ *                                     until STOPFILE exists
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,12 +47,12 @@ static int do_exec(const char *prog, char **argv)
 	return errno == ENOENT ? 127 : 126;
 }
 
-static int storm(double secs, const char *prog)
+static int storm(double secs, const char *prog, const char *stop)
 {
 	double end = now_s() + secs;
 	unsigned long n = 0, bad = 0;
 
-	while (now_s() < end) {
+	while (now_s() < end && !(stop && access(stop, F_OK) == 0)) {
 		pid_t p = fork();
 		int st;
 
@@ -123,7 +124,7 @@ static int run(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "storm") && argc > 3)
-		return storm(atof(argv[2]), argv[3]);
+		return storm(atof(argv[2]), argv[3], argc > 4 ? argv[4] : NULL);
 	return 0;
 }
 

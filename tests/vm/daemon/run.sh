@@ -230,7 +230,9 @@ sc_reload() {
 }
 
 sc_restart() {
-  "$H" storm 6 /e2e/bin/e2e-true > "$RUN/storm.txt" 2>&1 &
+  # The storm goes on until the restarted daemon has read it for 2 s (30 s at most).
+  rm -f "$RUN/storm.stop"
+  "$H" storm 30 /e2e/bin/e2e-true "$RUN/storm.stop" > "$RUN/storm.txt" 2>&1 &
   s=$!
   sleep 2
   kill -9 "$DPID"
@@ -238,6 +240,8 @@ sc_restart() {
   fact daemon_killed_rc $?
   sleep 1
   start_daemon
+  sleep 2
+  touch "$RUN/storm.stop"
   wait "$s"
   fact storm_rc $?
   out storm "$RUN/storm.txt"
