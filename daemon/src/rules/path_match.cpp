@@ -124,15 +124,29 @@ std::string_view path_basename(std::string_view path)
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+namespace {
+
+bool glob_match_one(std::string_view pattern, std::string_view path);
+
+}  // namespace
+
 bool glob_match(std::string_view pattern, std::string_view path)
 {
     if (pattern.empty() || path.empty() || has_nul(pattern) || has_nul(path))
         return false;
-    std::string norm;
-    if (!is_normalized_path(path)) {
-        norm = normalize_path(path);
-        path = norm;
-    }
+    if (is_normalized_path(path))
+        return glob_match_one(pattern, path);
+    // A path not in normal form is not one the kernel resolved, or holds a
+    // name chosen by the process (memfd_create("/../../usr/bin/x") gives
+    // "/memfd:/../../usr/bin/x (deleted)"): it matches as written or once
+    // normalised, so that neither form hides it from a match filter.
+    return glob_match_one(pattern, path) || glob_match_one(pattern, normalize_path(path));
+}
+
+namespace {
+
+bool glob_match_one(std::string_view pattern, std::string_view path)
+{
     // fnmatch wants C strings: copy into stack buffers, so that the hot path
     // (the rule engine, once per glob and event) does not allocate.
     CString p(path);
@@ -155,5 +169,7 @@ bool glob_match(std::string_view pattern, std::string_view path)
     }
     return false;
 }
+
+}  // namespace
 
 }  // namespace procsentry::rules

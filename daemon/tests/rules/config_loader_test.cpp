@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "rules/config_loader.hpp"
+#include "rules/glob_set.hpp"
 #include "rules/path_match.hpp"
 
 #include <gmock/gmock.h>
@@ -587,6 +588,11 @@ TEST(ConfigLoader, DefaultRulesMatchWhatTheDocumentationPromises)
     const Rule& memfd = find("exec-from-memory");
     EXPECT_TRUE(any(memfd.match.exe, "/memfd:x (deleted)"));
     EXPECT_TRUE(any(memfd.match.exe, "/memfd:a/b (deleted)"));
+    EXPECT_TRUE(any(memfd.match.exe, "/memfd:/../../usr/bin/ls (deleted)"));
+    {
+        const GlobSet set(memfd.match.exe);
+        EXPECT_TRUE(set.any("/memfd:/../../usr/bin/ls (deleted)"));
+    }
     const Rule& shell = find("shell-from-network-service");
     EXPECT_TRUE(any(shell.match.exe, "/usr/bin/dash"));
     EXPECT_TRUE(any(shell.match.exe, "/usr/bin/bash"));

@@ -160,3 +160,14 @@ TEST(GlobMatch, NormalisesThePathAndRefusesNul)
     EXPECT_FALSE(glob_match("", "/tmp/x"));
     EXPECT_FALSE(glob_match("/tmp/*", ""));
 }
+
+// Attack: memfd names may hold '/' and "..": the kernel reports
+// "/memfd:/../../usr/bin/ls (deleted)", which normalised alone reads
+// "/usr/bin/ls (deleted)" and escaped exec-from-memory's "/memfd:*/**".
+TEST(GlobMatch, ProcessChosenDotDotDoesNotEscapeAMatch)
+{
+    EXPECT_TRUE(glob_match("/memfd:*/**", "/memfd:/../../usr/bin/ls (deleted)"));
+    EXPECT_TRUE(glob_match("/memfd:*/**", "/memfd:x/../../../usr/bin/ls (deleted)"));
+    EXPECT_TRUE(glob_match("/memfd:*", "/memfd:.. (deleted)"));
+    EXPECT_TRUE(glob_match("/usr/bin/*", "/memfd:/../../usr/bin/ls"));  // normalised form still matches
+}
