@@ -58,7 +58,11 @@ std::string FileSink::open_file()
 {
     if (std::string err = make_parent_dirs(spec_.path); !err.empty())
         return err;
-    const int fd = open(spec_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+    // No symlink and nobody else's file: a user who planted either at the
+    // path (a directory they can write to) would read or rewrite alerts,
+    // or have root append to a file of their choosing.
+    const int fd =
+        open(spec_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0640);
     if (fd < 0)
         return errno_text("open " + spec_.path, errno);
     struct stat st {};
@@ -66,6 +70,20 @@ std::string FileSink::open_file()
         const int e = errno;
         close(fd);
         return errno_text("fstat " + spec_.path, e);
+    }
+    std::string refusal;
+    if (!S_ISREG(st.st_mode))
+        refusal = "open " + spec_.path + ": not a regular file";
+    else if (st.st_uid != geteuid())
+        refusal = "open " + spec_.path + ": owned by uid " + std::to_string(st.st_uid) + ", not by the daemon (uid " +
+                  std::to_string(geteuid()) + ")";
+    // Alerts name users, commands and arguments: never readable by every
+    // user, whatever mode an older file had.
+    else if ((st.st_mode & 0137) != 0 && fchmod(fd, st.st_mode & 0640) < 0)
+        refusal = errno_text("fchmod 0640 " + spec_.path, errno);
+    if (!refusal.empty()) {
+        close(fd);
+        return refusal;
     }
     fd_ = fd;
     size_ = static_cast<uint64_t>(st.st_size);

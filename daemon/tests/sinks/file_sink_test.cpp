@@ -202,6 +202,32 @@ TEST(FileSink, UnopenablePathIsAnErrorNamingIt)
     EXPECT_THROW(FileSink("x", {}, spec("", 100, 1)), std::runtime_error);
 }
 
+// Attack: alerts name users, commands and arguments.  A file left 0644 by
+// an older setup, or a symlink planted at the path, must not expose them or
+// redirect root's writes.
+TEST(FileSink, ExistingFileIsNarrowedTo0640AndSymlinksAreRefused)
+{
+    TempDir d;
+    const std::string path = d.path() + "/alerts.json";
+    { FILE* f = std::fopen(path.c_str(), "w"); ASSERT_NE(f, nullptr); std::fclose(f); }
+    ASSERT_EQ(chmod(path.c_str(), 0666), 0);
+    {
+        FileSink s("f", {}, spec(path, 1 << 20, 3));
+        EXPECT_EQ(mode_of(path), 0640u);
+    }
+    const std::string victim = d.path() + "/victim";
+    { FILE* f = std::fopen(victim.c_str(), "w"); ASSERT_NE(f, nullptr); std::fclose(f); }
+    const std::string link = d.path() + "/link.json";
+    ASSERT_EQ(symlink(victim.c_str(), link.c_str()), 0);
+    try {
+        FileSink s("f", {}, spec(link, 1 << 20, 3));
+        FAIL() << "a symlink was followed";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(link), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read_file(victim), "");
+}
+
 TEST(FileSink, FailedRotationIsReportedAndRetried)
 {
     TempDir d;
