@@ -605,5 +605,12 @@ TEST(ConfigLoader, DefaultRulesMatchWhatTheDocumentationPromises)
     EXPECT_TRUE(any(pg.match.parent_exe, "/usr/lib/postgresql/15/bin/postgres"));
     const Rule& crash = find("process-crash");
     EXPECT_EQ(crash.on_success, Severity::none);
+    // A basename skip lets /tmp/<name> pass: a crashing exploit named
+    // /tmp/sleep would go unseen.  The default skips by absolute path only.
+    for (const auto& c : r.config.skip.commands)
+        EXPECT_EQ(c.front(), '/') << "global skip " << c;
+    for (const auto& rule : r.config.rules)
+        for (const auto& c : rule.skip.commands)
+            EXPECT_EQ(c.front(), '/') << rule.name << " skips " << c;
     EXPECT_EQ(find("root-escalation").on_success, Severity::critical);
 }
