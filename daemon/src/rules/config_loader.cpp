@@ -281,6 +281,12 @@ LoadResult ConfigLoader::load_file(const std::string& path) const
             std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(st.st_mode & 07777));
             return std::string(buf);
         }() + "); chmod o-w it");
+    // Nor may a user own it (they can chmod it back) or write it through
+    // a group of theirs.
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+        return fail("owned by uid " + std::to_string(st.st_uid) + ", not root; chown root it");
+    if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != ::getegid())
+        return fail("writable by group " + std::to_string(st.st_gid) + "; chmod g-w it");
     if (static_cast<uint64_t>(st.st_size) > kMaxBytes)
         return fail("larger than " + std::to_string(kMaxBytes) + " bytes (" + std::to_string(st.st_size) +
                     "); a configuration is a few kilobytes");

@@ -553,6 +553,23 @@ TEST(ConfigLoader, LoadFileErrors)
     ASSERT_EQ(ww.errors.size(), 1u);
     EXPECT_EQ(ww.errors[0].message, "writable by every user (mode 0666); chmod o-w it");
     ASSERT_EQ(::chmod(f.path().c_str(), 0600), 0);
+    // Attack: a rules file a user owns (mode 0644 or not) or can write
+    // through a group is theirs to edit: they would skip their own tools.
+    if (::geteuid() == 0) {
+        ASSERT_EQ(::chmod(f.path().c_str(), 0644), 0);
+        ASSERT_EQ(::chown(f.path().c_str(), 1000, 0), 0);
+        const auto owned = loader.load_file(f.path());
+        ASSERT_EQ(owned.errors.size(), 1u);
+        EXPECT_EQ(owned.errors[0].message, "owned by uid 1000, not root; chown root it");
+        ASSERT_EQ(::chown(f.path().c_str(), 0, 1000), 0);
+        ASSERT_EQ(::chmod(f.path().c_str(), 0664), 0);
+        const auto grp = loader.load_file(f.path());
+        ASSERT_EQ(grp.errors.size(), 1u);
+        EXPECT_EQ(grp.errors[0].message, "writable by group 1000; chmod g-w it");
+        ASSERT_EQ(::chmod(f.path().c_str(), 0644), 0);
+        EXPECT_TRUE(loader.load_file(f.path()).ok) << "root's file, read-only for the group";
+        ASSERT_EQ(::chmod(f.path().c_str(), 0600), 0);
+    }
     f.write(std::vector<uint8_t>(ConfigLoader::kMaxBytes + 1, ' '));
     const auto big = loader.load_file(f.path());
     ASSERT_EQ(big.errors.size(), 1u);
