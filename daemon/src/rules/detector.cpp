@@ -155,7 +155,7 @@ void Detector::Impl::on_cred(const abi::Header& h, const abi::CredChange& c, std
 {
     if (!wants(RuleType::root_escalation))
         return;
-    const CredVerdict v = classify_cred_change(c);
+    const CredVerdict v = classify_cred_change(c, opts.host_userns);
     if (v == CredVerdict::none)
         return;
     Event ev = builder.for_task(RuleType::root_escalation,
@@ -169,7 +169,9 @@ void Detector::Impl::on_cred(const abi::Header& h, const abi::CredChange& c, std
     switch (v) {
     case CredVerdict::gained_root_kernel:
         ev.techniques.emplace_back(mitre::kExploitation);
-        ev.reason = "uid 0 gained outside any set*id call or exec (kernel exploit?)";
+        ev.reason = c.task.cred.euid == 0 ? "uid 0 gained outside any set*id call or exec (kernel exploit?)"
+                                          : "root capabilities or fsuid 0 gained outside any set*id call or exec "
+                                            "(kernel exploit?)";
         break;
     case CredVerdict::gained_root:
         ev.techniques.emplace_back(mitre::kAbuseElevation);

@@ -53,6 +53,28 @@ ExecGain classify_exec_gain(const abi::Exec& e, const PriorCreds& before, uint32
     return ExecGain::file_caps;
 }
 
+CredVerdict classify_cred_change(const abi::CredChange& c, uint32_t host_userns)
+{
+    const CredVerdict v = classify_cred_change(c);
+    if (v != CredVerdict::none || c.call != PROCSENTRY_CALL_COMMIT_CREDS || host_userns == 0)
+        return v;
+    const abi::Creds& b = c.cred_before;
+    const abi::Creds& a = c.task.cred;
+    if (b.euid == 0)
+        return v;
+    // Nothing outside exec, set*id and capset grants a non-root process
+    // new permitted capabilities in the host namespace, or fsuid 0: an
+    // exploit that writes capabilities, not uids, must not pass unseen.
+    if (b.fsuid != 0 && a.fsuid == 0)
+        return CredVerdict::gained_root_kernel;
+    if (a.userns != host_userns)
+        return v;
+    const uint64_t held = b.userns == a.userns ? b.cap_permitted : 0;
+    if ((a.cap_effective | a.cap_permitted) & ~held & kRootEquivalentCaps)
+        return CredVerdict::gained_root_kernel;
+    return v;
+}
+
 CredVerdict classify_cred_change(const abi::CredChange& c)
 {
     const abi::Creds& b = c.cred_before;

@@ -53,5 +53,9 @@ enum class CredVerdict : uint8_t {
 // Capabilities held in another user namespace are not root on the host.
 ExecGain classify_exec_gain(const abi::Exec& e, const PriorCreds& before, uint32_t host_userns);
 CredVerdict classify_cred_change(const abi::CredChange& c);
+// As above; with host_userns known, COMMIT_CREDS granting root-equivalent
+// capabilities on the host (or fsuid 0) to a non-root process is also
+// gained_root_kernel.
+CredVerdict classify_cred_change(const abi::CredChange& c, uint32_t host_userns);
 
 }  // namespace procsentry::rules

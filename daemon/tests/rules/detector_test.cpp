@@ -591,6 +591,39 @@ TEST_F(DetectorTest, CommitCredsToRootIsKernelExploit)
                     .empty());
 }
 
+// Attack: a kernel exploit that writes capabilities (or fsuid) rather than
+// uids: the process keeps uid 1000 but holds CAP_SYS_ADMIN on the host.
+TEST_F(DetectorTest, CommitCredsGrantingHostCapsOrFsuidZeroIsKernelExploit)
+{
+    DetectorOptions o = opts();
+    o.host_userns = 4026531837u;
+    det_.set_options(o);
+    auto before = creds(1000, 1000);
+    before.userns = o.host_userns;
+    auto after = before;
+    after.cap_effective = after.cap_permitted = 1ull << 21;  // CAP_SYS_ADMIN
+    auto evs = feed(det_, cred(600, 500, before, after, PROCSENTRY_CALL_COMMIT_CREDS, 0, {}));
+    ASSERT_EQ(evs.size(), 1u);
+    EXPECT_EQ(evs[0].type, RuleType::root_escalation);
+    EXPECT_EQ(evs[0].outcome, Outcome::success);
+    EXPECT_THAT(evs[0].techniques, ElementsAre("T1068"));
+    EXPECT_THAT(evs[0].reason, HasSubstr("capabilities"));
+
+    auto fs = before;
+    fs.fsuid = 0;
+    EXPECT_EQ(feed(det_, cred(601, 500, before, fs, PROCSENTRY_CALL_COMMIT_CREDS, 0, {})).size(), 1u);
+
+    // unshare(CLONE_NEWUSER): full capabilities, in a namespace of its own.
+    auto ns = before;
+    ns.cap_effective = ns.cap_permitted = ~0ull;
+    ns.userns = 4026532999u;
+    EXPECT_TRUE(feed(det_, cred(602, 500, before, ns, PROCSENTRY_CALL_COMMIT_CREDS, 0, {})).empty());
+    // Capabilities it held already (ambient raise, securebits): nothing new.
+    auto held = after;
+    held.securebits = 1;
+    EXPECT_TRUE(feed(det_, cred(603, 500, after, held, PROCSENTRY_CALL_COMMIT_CREDS, 0, {})).empty());
+}
+
 // ---- options ----
 
 TEST_F(DetectorTest, TypesNoRuleWantsMakeNoEvents)
