@@ -187,11 +187,19 @@ void Spool::make_dir(const std::string& dir)
         if (pos == std::string::npos)
             break;
     }
+    // The spool holds alerts on their way out: whoever can write the
+    // directory can drop them unseen or slip in forged ones, whoever can
+    // read it sees them.  Not a symlink, the daemon's own, 0700.
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0)
+    if (::lstat(dir.c_str(), &st) != 0)
         throw io_error("stat", dir, errno);
     if (!S_ISDIR(st.st_mode))
         throw io_error("mkdir", dir, ENOTDIR);
+    if (st.st_uid != ::geteuid())
+        throw std::runtime_error("spool " + dir + ": owned by uid " + std::to_string(st.st_uid) +
+                                 ", not by the daemon (uid " + std::to_string(::geteuid()) + ")");
+    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+        throw io_error("chmod 0700", dir, errno);
 }
 
 std::string Spool::path_of(uint64_t seq) const

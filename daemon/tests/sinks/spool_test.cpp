@@ -2,6 +2,7 @@
 #include "sinks/spool.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -126,6 +127,35 @@ TEST(Spool, DirectoryErrorsNameThePath)
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find(d.path() + "/file/spool"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("Not a directory"), std::string::npos) << e.what();
+    }
+}
+
+// Attack: a spool directory another user owns or can write (a spool_dir
+// pre-created under /tmp, or left 0777) lets them delete undelivered alerts
+// or add forged ones; a readable one shows them every alert.
+TEST(Spool, DirectoryIsTheDaemonsOwnAndPrivate)
+{
+    TempDir d;
+    const std::string wide = d.path() + "/wide";
+    ASSERT_EQ(::mkdir(wide.c_str(), 0777), 0);
+    ASSERT_EQ(::chmod(wide.c_str(), 0777), 0);
+    { Spool s({wide, 1 << 20, 0}); }
+    EXPECT_EQ(fs::status(wide).permissions(), fs::perms::owner_all);
+
+    const std::string link = d.path() + "/link";
+    ASSERT_EQ(::symlink(wide.c_str(), link.c_str()), 0);
+    EXPECT_THROW(Spool({link, 1 << 20, 0}), std::runtime_error);
+
+    if (::geteuid() == 0) {
+        const std::string theirs = d.path() + "/theirs";
+        ASSERT_EQ(::mkdir(theirs.c_str(), 0700), 0);
+        ASSERT_EQ(::chown(theirs.c_str(), 1000, 1000), 0);
+        try {
+            Spool s({theirs, 1 << 20, 0});
+            FAIL() << "spool in a directory of uid 1000";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("owned by uid 1000"), std::string::npos) << e.what();
+        }
     }
 }
 
