@@ -226,6 +226,17 @@ TEST(FileSink, ExistingFileIsNarrowedTo0640AndSymlinksAreRefused)
         EXPECT_NE(std::string(e.what()).find(link), std::string::npos) << e.what();
     }
     EXPECT_EQ(read_file(victim), "");
+    if (::geteuid() == 0) {
+        const std::string theirs = d.path() + "/theirs.json";
+        { FILE* f = std::fopen(theirs.c_str(), "w"); ASSERT_NE(f, nullptr); std::fclose(f); }
+        ASSERT_EQ(chown(theirs.c_str(), 1000, 1000), 0);
+        try {
+            FileSink s("f", {}, spec(theirs, 1 << 20, 3));
+            FAIL() << "wrote alerts into a file uid 1000 owns";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("owned by uid 1000"), std::string::npos) << e.what();
+        }
+    }
 }
 
 TEST(FileSink, FailedRotationIsReportedAndRetried)
