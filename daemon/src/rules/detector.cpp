@@ -88,6 +88,12 @@ PriorCreds Detector::Impl::prior_creds(const abi::Exec& e) const
 void Detector::Impl::resolve_by_exec(const abi::Exec& e, std::vector<Event>& out)
 {
     tracker.on_exec(ProcessKey{e.task.tgid, e.task.start_ns}, true, e.task.tgid, e.task.cred, out);
+    // A descendant's own set-user-ID (or file capability) exec is its own
+    // escalation, tracked by itself: pkexec's password agent running
+    // polkit-agent-helper-1 says nothing about whether pkexec succeeded.
+    // Judge the ancestors by what the descendant held before that exec.
+    const bool own_gain = (e.flags & PROCSENTRY_EXEC_SECURE) && !(e.flags & PROCSENTRY_EXEC_NO_CRED_BEFORE);
+    const abi::Creds& held = own_gain ? e.cred_before : e.task.cred;
     if (tracker.empty())
         return;
     // Ancestors from the table (which checks parents started before their
@@ -103,7 +109,7 @@ void Detector::Impl::resolve_by_exec(const abi::Exec& e, std::vector<Event>& out
     for (const auto* a : chain) {
         if (tracker.empty())
             break;
-        tracker.on_exec(ProcessKey{a->tgid, a->start_ns}, false, e.task.tgid, e.task.cred, out);
+        tracker.on_exec(ProcessKey{a->tgid, a->start_ns}, false, e.task.tgid, held, out);
     }
 }
 

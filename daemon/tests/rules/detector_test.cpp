@@ -300,6 +300,34 @@ TEST_F(DetectorTest, DescendantRunningAsTheCallerIsNoEvidence)
     EXPECT_EQ(done[0].outcome, Outcome::failure);
 }
 
+// Attack: pkexec's text agent (as the user) runs the set-user-ID
+// polkit-agent-helper-1 to check the password.  That helper's own euid 0
+// resolved pkexec as a success before the password was even checked, so a
+// user guessing passwords was never reported as refused.
+TEST_F(DetectorTest, DescendantsOwnSetuidExecIsNoEvidenceForTheAncestor)
+{
+    feed(det_, fork(700, 600, creds(1000, 1000)));
+    abi::Creds root_e = creds(1000, 0);
+    root_e.suid = 0;
+    feed(det_, exec(700, 600, creds(1000, 1000), root_e, "/usr/bin/pkexec", {"pkexec", "vi"},
+                    PROCSENTRY_EXEC_SECURE));
+    ASSERT_EQ(det_.pending(), 1u);
+    feed(det_, fork(701, 700, creds(1000, 1000)));
+    feed(det_, exec(701, 700, creds(1000, 1000), creds(1000, 1000), "/usr/bin/pkttyagent"));
+    feed(det_, fork(702, 701, creds(1000, 1000)));
+    const auto helper = feed(det_, exec(702, 701, creds(1000, 1000), root_e, "/usr/lib/polkit-1/polkit-agent-helper-1",
+                                        {}, PROCSENTRY_EXEC_SECURE));
+    for (const auto& ev : of_type(helper, RuleType::root_escalation))
+        EXPECT_NE(ev.proc.tgid, 700u) << "pkexec resolved by its helper's own set-user-ID exec";
+    EXPECT_EQ(det_.pending(), 2u) << "pkexec and the helper, each pending";
+    feed(det_, exit(702, 701, root_e, 1));
+    feed(det_, exit(701, 700, creds(1000, 1000), 0));
+    const auto done = of_type(feed(det_, exit(700, 600, root_e, 127)), RuleType::root_escalation);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].proc.tgid, 700u);
+    EXPECT_EQ(done[0].outcome, Outcome::failure);
+}
+
 TEST_F(DetectorTest, PendingResolvesAsSuccessWhenTheProgramItselfExecs)
 {
     // pkexec runs the target in its own process.
