@@ -14,6 +14,13 @@
 #   c0fN module loaded with flush_us=N + rawreader (diagnostic: batching vs cost)
 #   c3  module + procsentry-dump --mask exec,exec_failed,exit,fork (the set*id hooks still
 #       fire but return at once: the bare cost of the probes)
+#   p   module + procsentryd, the shipped rules (daemon/etc/procsentry.json, sinks replaced by
+#       one file sink on tmpfs: /bench/daemon-default.json)
+#   pa  module + procsentryd, worst case: every exec raises an alert (one rule on /**, no
+#       folding, no rate cap, file sink on tmpfs: /bench/daemon-all.json)
+# After the rounds: exec-to-alert latency (alertlat, /bench/daemon-latency.json), at
+# ps_lat_rate execs/s for ps_lat_n execs, with the module's default flush_us and with
+# flush_us=100 (diagnostic).
 #
 # Parameters (kernel command-line words, arriving as environment): ps_rounds, ps_configs
 # (comma-separated), ps_exec_n, ps_getppid_n, ps_setresuid_n, ps_cap_ns (a loop stops once
@@ -22,21 +29,25 @@
 BIN=/bench/bin
 KO=/lib/modules/procsentry.ko
 ROUNDS=${ps_rounds:-5}
-CONFIGS=$(echo "${ps_configs:-a,b,c,d,e,c0,c2,c3}" | tr ',' ' ')
+CONFIGS=$(echo "${ps_configs:-a,b,c,d,e,c0,c2,c3,p,pa}" | tr ',' ' ')
 EXEC_N=${ps_exec_n:-1500}
 GETPPID_N=${ps_getppid_n:-1500000}
 SETRESUID_N=${ps_setresuid_n:-1200000}
 export PSBENCH_CAP_NS=${ps_cap_ns:-600000000}
 RATE=${ps_rate:-1}
+LAT_N=${ps_lat_n:-3000}
+LAT_RATE=${ps_lat_rate:-1000}
+PSD=/tmp/psd
 
 say() { echo "BENCH-LOG $*"; }
 have_dump() { command -v procsentry-dump >/dev/null 2>&1; }
+have_daemon() { command -v procsentryd >/dev/null 2>&1 && have_dump && [ -f "/bench/$1" ]; }
 
 echo "BENCH-START kernel=$(uname -r) nproc=$(nproc) rounds=$ROUNDS configs=$(echo $CONFIGS | tr ' ' ',')" \
   "exec_n=$EXEC_N getppid_n=$GETPPID_N setresuid_n=$SETRESUID_N cap_ns=$PSBENCH_CAP_NS uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 # --- configurations ---------------------------------------------------------------------------
-DUMP=""; CN=""; RAW=""
+DUMP=""; CN=""; RAW=""; PSDPID=""
 
 # Wait (up to ~10 s guest time) until the module reports n registered listeners.
 wait_listeners() {
@@ -65,6 +76,32 @@ stop_dump() {
   rc=$?
   [ $rc -eq 0 ] || say "procsentry-dump exited $rc: $(head -c 400 /tmp/dump.err)"
   DUMP=""
+}
+
+# procsentryd with /bench/<config>: alerts to $PSD/alerts.json (created first, so that a
+# follower can open it before the first alert).
+start_daemon() {
+  rm -rf "$PSD"
+  mkdir -p "$PSD/state"
+  : > "$PSD/alerts.json"
+  cp "/bench/$1" "$PSD/procsentry.json"
+  chmod 0644 "$PSD/procsentry.json"
+  procsentryd --config "$PSD/procsentry.json" --state-dir "$PSD/state" --socket "$PSD/ctl.sock" \
+    > "$PSD/daemon.log" 2>&1 &
+  PSDPID=$!
+  wait_listeners 1 || { say "procsentryd: $(tail -n 5 "$PSD/daemon.log")"; return 1; }
+}
+
+stop_daemon() {
+  [ -n "$PSDPID" ] || return 0
+  kill -TERM "$PSDPID" 2>/dev/null
+  i=0
+  while kill -0 "$PSDPID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  kill -0 "$PSDPID" 2>/dev/null && { say "procsentryd ignored SIGTERM"; kill -KILL "$PSDPID"; }
+  wait "$PSDPID" 2>/dev/null
+  rc=$?
+  [ $rc -eq 0 ] || say "procsentryd exited $rc: $(tail -n 5 "$PSD/daemon.log")"
+  PSDPID=""
 }
 
 unload_module() {
@@ -190,6 +227,8 @@ setup() {
     c2) insmod "$KO" hook_mode=syscall_tp && start_dump ;;
     c0) insmod "$KO" && start_raw ;;
     c3) insmod "$KO" && start_dump --mask exec,exec_failed,exit,fork ;;
+    p) insmod "$KO" && start_daemon daemon-default.json ;;
+    pa) insmod "$KO" && start_daemon daemon-all.json ;;
     c0m*) insmod "$KO" && start_raw "${1#c0m}" ;;
     c0f*) insmod "$KO" flush_us="${1#c0f}" && start_raw ;;
     d) start_auditd ;;
@@ -203,6 +242,7 @@ teardown() {
     b) unload_module ;;
     c|c2|c3) stop_dump; unload_module ;;
     c0|c0m*|c0f*) stop_raw; unload_module ;;
+    p|pa) stop_daemon; unload_module ;;
     d) stop_auditd ;;
     e) stop_cn ;;
   esac
@@ -215,6 +255,8 @@ available() {
     d) [ -x /sbin/auditd ] && [ -x /sbin/auditctl ] ;;
     e) [ -x "$BIN/cnproc-listen" ] ;;
     c0|c0m*|c0f*) [ -x "$BIN/rawreader" ] && have_dump ;;
+    p) have_daemon daemon-default.json ;;
+    pa) have_daemon daemon-all.json ;;
     *) return 1 ;;
   esac
 }
@@ -231,7 +273,7 @@ run() {
   fi
   # Module counters after each workload (cumulative since this configuration's insmod).
   case $cfg in
-    c|c0|c0m*|c0f*|c2|c3) echo "BENCH-STATS cfg=$cfg round=$round workload=$1 $(procsentry-dump --stats 2>&1)" ;;
+    c|c0|c0m*|c0f*|c2|c3|p|pa) echo "BENCH-STATS cfg=$cfg round=$round workload=$1 $(procsentry-dump --stats 2>&1)" ;;
   esac
 }
 
@@ -248,6 +290,17 @@ for c in $CONFIGS; do
   if available "$c"; then ACTIVE="$ACTIVE $c"; else echo "BENCH-SKIP cfg=$c (tool missing in the image)"; fi
 done
 
+# The kernel's random generator must be ready before anything is measured: until then every
+# execve pays for the slow path of get_random_bytes (stack and mmap randomisation, AT_RANDOM),
+# ~90k instructions per exec in this guest, which has no hardware entropy source.  Since 5.18
+# the first read of /dev/urandom (procsentryd's fallback for its alert-id prefix) or a
+# blocking read of /dev/random makes the kernel generate jitter entropy at once, so without
+# this the configurations before the first procsentryd run measure a dearer exec than those
+# after it (seen in the first run with (p): (a) 337 µs per exec in round 1, 245 µs after).
+t=$(cut -d' ' -f1 /proc/uptime)
+head -c 1 /dev/random > /dev/null
+say "random generator ready: waited from uptime $t to $(cut -d' ' -f1 /proc/uptime)"
+
 # Warm-up (not reported): page in the binaries, settle the allocator.
 workloads warmup 0 > /dev/null
 
@@ -263,9 +316,36 @@ while [ "$r" -le "$ROUNDS" ]; do
     [ "$c" = d ] && echo "BENCH-AUDITLOG round=$r bytes=${AUDIT_LOG_BYTES:-0}"
     [ "$c" = e ] && echo "BENCH-CN round=$r $(tail -n 1 /tmp/cn.out)"
     case $c in c0|c0m*|c0f*) echo "BENCH-RAW cfg=$c round=$r $(tail -n 1 /tmp/raw.out)" ;; esac
+    case $c in p|pa) echo "BENCH-DAEMON cfg=$c round=$r alerts=$(wc -l < "$PSD/alerts.json")"; rm -rf "$PSD" ;; esac
   done
   r=$((r + 1))
 done
+
+# --- exec-to-alert latency -------------------------------------------------------------------
+# alertlat execs /tmp/bench/lat-target LAT_RATE times a second (the latency rule matches
+# /tmp/bench/**) and follows the alert file; one line per module flush_us setting.
+lat_run() {
+  flush=$1
+  insmod "$KO" flush_us="$flush" || { say "latency: insmod flush_us=$flush failed"; return; }
+  if start_daemon daemon-latency.json; then
+    line=$("$BIN/alertlat" "$LAT_N" "$LAT_RATE" /tmp/bench/lat-target "$PSD/alerts.json" 2>&1 | grep '^RESULT ')
+    if [ -n "$line" ]; then
+      echo "BENCH-LAT flush_us=$flush rate=$LAT_RATE ${line#RESULT }"
+    else
+      say "latency: alertlat failed (flush_us=$flush)"
+    fi
+    echo "BENCH-LAT-STATS flush_us=$flush $(procsentry-dump --stats 2>&1)"
+  fi
+  stop_daemon
+  unload_module
+  rm -rf "$PSD"
+}
+if [ -x "$BIN/alertlat" ] && have_daemon daemon-latency.json; then
+  mkdir -p /tmp/bench
+  cp "$BIN/bench-true" /tmp/bench/lat-target
+  lat_run 1000
+  lat_run 100
+fi
 
 # --- zero-drop rate test ----------------------------------------------------------------------
 # Module (kprobe mode) + procsentry-dump; module counters before and after each step.
