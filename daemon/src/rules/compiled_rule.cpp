@@ -24,7 +24,9 @@ bool CompiledRule::any_glob(const GlobSet& globs, const std::string& path)
 
 bool CompiledRule::matches(const Event& ev, proctable::UserDb& users) const
 {
-    if (!any_glob(exe_, ev.proc.exe))
+    // A path the kernel could not resolve may be anything, /tmp included:
+    // fail closed rather than let a deep directory hide a program.
+    if (!(ev.proc.exe_unresolvable && ev.proc.exe.empty()) && !any_glob(exe_, ev.proc.exe))
         return false;
     if (!users_.empty() && !users_.matches(ev.proc.cred.uid, ev.proc.user, users))
         return false;

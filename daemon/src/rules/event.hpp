@@ -24,6 +24,10 @@ struct ProcessInfo {
     // showed a deleted image: such a path never satisfies a skip.
     std::string exe;
     bool exe_trusted = false;
+    // The kernel could not resolve the path of the new program (PATH_ERR:
+    // longer than PATH_MAX, which only a deliberately deep directory makes).
+    // exe is then "", and an exe filter cannot rule the program out.
+    bool exe_unresolvable = false;
     std::string filename;  // as given to execve (exec events)
     std::vector<std::string> argv;
     bool argv_truncated = false;

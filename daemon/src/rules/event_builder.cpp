@@ -95,6 +95,7 @@ Event EventBuilder::for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e) 
     fill_task(ev.proc, e.task);
     ev.proc.exe = e.path.value_or(std::string());
     ev.proc.exe_trusted = proctable::exec_path_trusted(e.flags, e.path.has_value(), ev.proc.exe);
+    ev.proc.exe_unresolvable = ev.proc.exe.empty() && (e.flags & PROCSENTRY_EXEC_PATH_ERR) != 0;
     ev.proc.filename = e.filename.value_or(std::string());
     const bool trunc = (e.flags & PROCSENTRY_EXEC_ARGV_TRUNC) != 0;
     if (e.argv)

@@ -261,5 +261,30 @@ TEST_F(DetectAndMatchTest, DeletedSetuidProgramIsNotSkipped)
     EXPECT_THAT(names(evs[0]), ElementsAre("esc"));
 }
 
+// Attack: a payload run as ./x from a directory under /tmp nested deeper
+// than PATH_MAX: d_path fails, the record has PATH_ERR and no path, and an
+// empty exe matched no exe filter, so exec-from-writable-dir stayed silent.
+TEST_F(DetectAndMatchTest, UnresolvablePathMatchesExeFiltersButIsNeverSkipped)
+{
+    add(rule("tmp", RuleType::bin_execution, Severity::high, Severity::medium)).match.exe = {"/tmp/**"};
+    add(rule("all", RuleType::bin_execution, Severity::low, Severity::low)).skip.paths = {"/usr"};
+    DetectorOptions o;
+    Detector det(o, table_, users_);
+    auto r = exec(700, 600, creds(1000, 1000), creds(1000, 1000), "/x", {"./x"}, PROCSENTRY_EXEC_PATH_ERR);
+    auto& e = std::get<abi::Exec>(r.body);
+    e.path.reset();
+    e.filename = "./x";
+    const auto evs = feed(det, r);
+    ASSERT_EQ(evs.size(), 1u);
+    EXPECT_TRUE(evs[0].proc.exe.empty());
+    EXPECT_TRUE(evs[0].proc.exe_unresolvable);
+    EXPECT_FALSE(evs[0].proc.exe_trusted);
+    EXPECT_THAT(names(evs[0]), ElementsAre("tmp", "all"));
+    // Without PATH_ERR an unknown exe still matches no exe filter.
+    Event unknown = evs[0];
+    unknown.proc.exe_unresolvable = false;
+    EXPECT_THAT(names(unknown), ElementsAre("all"));
+}
+
 }  // namespace
 }  // namespace procsentry::rules
