@@ -69,6 +69,7 @@ public:
     const rules::EngineStats& engine_stats() const { return engine_->stats(); }
     const alert::NoiseStats& noise_stats() const { return noise_->stats(); }
     std::size_t pending_escalations() const { return detector_->pending(); }
+    const rules::EscalationStats& escalation_stats() const { return detector_->escalation_stats(); }
     const alert::HostInfo& host() const { return factory_.host(); }
 
 private:

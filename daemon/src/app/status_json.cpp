@@ -88,8 +88,19 @@ Json::Value pipeline_json(const Pipeline& p)
     v["rules"]["matched"] = Json::UInt64(p.engine_stats().matched);
     v["rules"]["skipped"] = Json::UInt64(p.engine_stats().skipped);
     v["rules"]["pending_escalations"] = Json::UInt64(p.pending_escalations());
+    // Escalations resolved without waiting for their outcome (window or
+    // max_pending): many of them while sudo/su/pkexec run may mean someone
+    // is churning set-user-ID programs to turn refusals into successes.
+    const auto& e = p.escalation_stats();
+    v["rules"]["escalations"]["started"] = Json::UInt64(e.started);
+    v["rules"]["escalations"]["succeeded"] = Json::UInt64(e.succeeded);
+    v["rules"]["escalations"]["failed"] = Json::UInt64(e.failed);
+    v["rules"]["escalations"]["expired"] = Json::UInt64(e.expired);
+    v["rules"]["escalations"]["overflowed"] = Json::UInt64(e.overflowed);
     v["noise"]["folded"] = Json::UInt64(p.noise_stats().folded);
     v["noise"]["suppressed"] = Json::UInt64(p.noise_stats().suppressed);
+    v["noise"]["unfolded"] = Json::UInt64(p.noise_stats().unfolded);
+    v["noise"]["summaries"] = Json::UInt64(p.noise_stats().summaries);
     return v;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "app/pipeline.hpp"
+#include "app/status_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -164,6 +165,18 @@ TEST_F(PipelineTest, MalformedInputIsCountedNotFatal)
     EXPECT_GE(p_->decode_stats().malformed, 1u);
     feed(exec(2, 701, "/tmp/y", "y"));
     EXPECT_EQ(out_.size(), 1u);
+}
+
+// Escalations resolved without their outcome and alerts emitted unfolded
+// are what an attacker churning set-user-ID programs or fold keys causes:
+// status must show them, not only what was dropped.
+TEST_F(PipelineTest, StatusShowsEscalationResolutionsAndNoiseCounters)
+{
+    const Json::Value v = pipeline_json(*p_);
+    for (const char* k : {"started", "succeeded", "failed", "expired", "overflowed"})
+        EXPECT_TRUE(v["rules"]["escalations"][k].isUInt64()) << k;
+    for (const char* k : {"folded", "suppressed", "unfolded", "summaries"})
+        EXPECT_TRUE(v["noise"][k].isUInt64()) << k;
 }
 
 TEST_F(PipelineTest, KilledProcessRaisesTerminationFailure)
