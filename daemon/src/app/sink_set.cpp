@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "app/sink_set.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -53,6 +54,21 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
         if (o.sink)
             old.push_back(o.sink.get());
     stop_all(old, std::chrono::milliseconds(2000));
+    for (auto* o : old) {
+        const sinks::SinkHealth h = o->health();
+        auto it = std::find_if(retired_.begin(), retired_.end(),
+                               [&](const sinks::SinkHealth& r) { return r.name == h.name; });
+        if (it == retired_.end()) {
+            sinks::SinkHealth r;
+            r.name = h.name;
+            r.type = h.type;
+            it = retired_.insert(retired_.end(), r);
+        }
+        it->submitted += h.submitted;
+        it->delivered += h.delivered;
+        it->dropped += h.dropped + h.queued;  // what it could not deliver before it went
+        it->retries += h.retries;
+    }
     for (auto& e : next)
         for (auto& f : fresh)
             if (f.spec == e.spec) {
@@ -94,6 +110,18 @@ std::vector<sinks::SinkHealth> SinkSet::health() const
     std::vector<sinks::SinkHealth> out;
     for (const auto& e : entries_)
         out.push_back(e.sink->health());
+    for (const auto& r : retired_) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const sinks::SinkHealth& h) { return h.name == r.name; });
+        if (it == out.end()) {
+            out.push_back(r);
+            out.back().last_error = "removed by a reload";
+            continue;
+        }
+        it->submitted += r.submitted;
+        it->delivered += r.delivered;
+        it->dropped += r.dropped;
+        it->retries += r.retries;
+    }
     return out;
 }
 

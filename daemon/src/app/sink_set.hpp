@@ -35,6 +35,10 @@ private:
     };
     std::string hostname_;
     std::vector<Entry> entries_;
+    // Counters of sinks replaced or removed by a reload, by name: what a
+    // retired sink dropped stays in status (added to its successor, or
+    // listed on its own when the name is gone).
+    std::vector<sinks::SinkHealth> retired_;
 };
 
 }  // namespace procsentry::app
