@@ -112,8 +112,10 @@ void Pipeline::handle(const abi::Record& r)
     }
     events_.clear();
     detector_->detect(r, events_);
+    // Alerts first: completing an event reads the table as it was before
+    // this record.
+    emit_events(&r);
     apply_to_table(r);
-    emit_events();
 }
 
 void Pipeline::apply_to_table(const abi::Record& r)
@@ -133,15 +135,21 @@ void Pipeline::apply_to_table(const abi::Record& r)
         r.body);
 }
 
-void Pipeline::emit_events()
+void Pipeline::emit_events(const abi::Record* rec)
 {
     if (events_.empty())
         return;
-    const int64_t now = realtime_ns();
-    for (const auto& ev : events_) {
+    int64_t now = 0;  // read only when something matched: most events match nothing
+    for (auto& ev : events_) {
         counters_.events++;
         matches_.clear();
         engine_->evaluate(ev, matches_);
+        if (matches_.empty())
+            continue;
+        if (rec)
+            detector_->complete(ev, *rec);
+        if (now == 0)
+            now = realtime_ns();
         for (const auto& m : matches_)
             noise_->offer(factory_.from_event(ev, *m.rule, m.severity), now);
     }
@@ -168,7 +176,7 @@ void Pipeline::tick()
         // A replay's records carry old times: the detector expires by them.
         events_.clear();
         detector_->expire(boottime_ns(), events_);
-        emit_events();
+        emit_events(nullptr);
     }
     noise_->tick(realtime_ns());
     const uint64_t now = boottime_ns();

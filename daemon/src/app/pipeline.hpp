@@ -76,7 +76,7 @@ private:
     void handle(const abi::Record& r);
     void apply_to_table(const abi::Record& r);
     void emit(alert::Alert&& a);
-    void emit_events();
+    void emit_events(const abi::Record* rec);  // rec: the record they came from
 
     PipelineOptions opts_;
     std::shared_ptr<const rules::Config> config_;

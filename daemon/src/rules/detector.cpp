@@ -124,7 +124,9 @@ void Detector::Impl::on_exec(const abi::Header& h, const abi::Exec& e, std::vect
     if (!bin && gain == ExecGain::none)
         return;
 
-    Event ev = builder.for_exec(RuleType::bin_execution, h.ts_ns, e);
+    // Escalation events may wait in the tracker past this record: they are
+    // made whole now.  A plain exec's details wait for a rule to match it.
+    Event ev = builder.for_exec(RuleType::bin_execution, h.ts_ns, e, gain == ExecGain::none);
     if (gain != ExecGain::none) {
         Event esc_ev = bin ? ev : std::move(ev);
         esc_ev.type = RuleType::root_escalation;
@@ -244,6 +246,14 @@ void Detector::detect(const abi::Record& rec, std::vector<Event>& out)
                 d.on_exit(rec.hdr, b, out);
         },
         rec.body);
+}
+
+void Detector::complete(Event& ev, const abi::Record& rec) const
+{
+    if (!ev.detail_pending)
+        return;
+    if (const auto* e = std::get_if<abi::Exec>(&rec.body))
+        impl_->builder.complete_exec(ev, *e);
 }
 
 void Detector::expire(uint64_t now_ns, std::vector<Event>& out) { impl_->tracker.expire(now_ns, out); }

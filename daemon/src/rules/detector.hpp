@@ -42,6 +42,9 @@ public:
 
     // Events this record gives rise to (appended to out).
     void detect(const abi::Record& rec, std::vector<Event>& out);
+    // Adds what an event made by detect(rec) left out (Event::detail_pending);
+    // call it with the same record, before the table is updated with it.
+    void complete(Event& ev, const abi::Record& rec) const;
     // Pending escalations older than the window resolve as success (the
     // program kept running); now_ns is CLOCK_BOOTTIME.
     void expire(uint64_t now_ns, std::vector<Event>& out);

@@ -67,6 +67,10 @@ struct Event {
     std::string reason;      // detector's short explanation ("set-user-ID root program")
     std::vector<std::string> techniques;  // MITRE ATT&CK ids
     std::vector<std::string> exec_flags;  // names of the exec record's flags
+    // Made without the parts only an alert needs (argv, ancestry, flag
+    // names): Detector::complete() adds them once a rule matched.  Most
+    // execs match nothing, and those parts are most of an event's cost.
+    bool detail_pending = false;
 };
 
 }  // namespace procsentry::rules

@@ -34,7 +34,7 @@ void EventBuilder::fill_task(ProcessInfo& p, const abi::Task& t) const
     p.cgroup_id = t.cgroup_id;
 }
 
-void EventBuilder::fill_parent(Event& ev, uint32_t ppid) const
+void EventBuilder::fill_parent(Event& ev, uint32_t ppid, bool ancestry) const
 {
     if (depth_ == 0 || ppid == 0)
         return;
@@ -42,6 +42,8 @@ void EventBuilder::fill_parent(Event& ev, uint32_t ppid) const
     if (!parent)
         return;
     ev.parent_exe = parent->exe;
+    if (!ancestry)
+        return;
     ev.ancestry.reserve(depth_);
     // A chain mostly shares a few uids: one lookup per change of uid.
     uint32_t last_uid = 0;
@@ -86,7 +88,7 @@ Event EventBuilder::for_task(RuleType type, Outcome o, uint64_t ts_ns, const abi
     return ev;
 }
 
-Event EventBuilder::for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e) const
+Event EventBuilder::for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e, bool light) const
 {
     Event ev;
     ev.type = type;
@@ -97,19 +99,33 @@ Event EventBuilder::for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e) 
     ev.proc.exe_trusted = proctable::exec_path_trusted(e.flags, e.path.has_value(), ev.proc.exe);
     ev.proc.exe_unresolvable = ev.proc.exe.empty() && (e.flags & PROCSENTRY_EXEC_PATH_ERR) != 0;
     ev.proc.filename = e.filename.value_or(std::string());
-    const bool trunc = (e.flags & PROCSENTRY_EXEC_ARGV_TRUNC) != 0;
-    if (e.argv)
-        ev.proc.argv = abi::split_argv(*e.argv, e.argc, trunc);
-    ev.proc.argv_truncated = trunc || (e.flags & PROCSENTRY_EXEC_ARGV_ERR) != 0;
     if (const auto* p = lookup(e.task))
         ev.proc.container_id = p->container_id;
-    fill_parent(ev, e.task.ppid);
+    fill_parent(ev, e.task.ppid, !light);
     if (!(e.flags & PROCSENTRY_EXEC_NO_CRED_BEFORE))
         ev.cred_before = e.cred_before;
     ev.cred_after = e.task.cred;
     ev.call = "execve";
-    ev.exec_flags = format::exec_flag_names(e.flags);
+    ev.detail_pending = light;
+    if (!light)
+        complete_exec(ev, e);
     return ev;
+}
+
+void EventBuilder::complete_exec(Event& ev, const abi::Exec& e) const
+{
+    const bool trunc = (e.flags & PROCSENTRY_EXEC_ARGV_TRUNC) != 0;
+    if (e.argv)
+        ev.proc.argv = abi::split_argv(*e.argv, e.argc, trunc);
+    ev.proc.argv_truncated = trunc || (e.flags & PROCSENTRY_EXEC_ARGV_ERR) != 0;
+    if (ev.detail_pending) {
+        const std::string parent_exe = std::move(ev.parent_exe);
+        fill_parent(ev, e.task.ppid, true);
+        if (ev.parent_exe.empty())
+            ev.parent_exe = parent_exe;
+    }
+    ev.exec_flags = format::exec_flag_names(e.flags);
+    ev.detail_pending = false;
 }
 
 Event EventBuilder::for_exec_failed(uint64_t ts_ns, const abi::ExecFailed& f) const

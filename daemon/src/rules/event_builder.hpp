@@ -28,13 +28,15 @@ public:
     // come from the table (the image the process runs now).
     Event for_task(RuleType type, Outcome o, uint64_t ts_ns, const abi::Task& t) const;
     // Event for a successful exec: the executable is the new image.
-    Event for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e) const;
+    // light: leave argv, ancestry and flag names to complete_exec().
+    Event for_exec(RuleType type, uint64_t ts_ns, const abi::Exec& e, bool light = false) const;
+    void complete_exec(Event& ev, const abi::Exec& e) const;
     // Event for a failed exec: only the name as given is known.
     Event for_exec_failed(uint64_t ts_ns, const abi::ExecFailed& f) const;
 
 private:
     void fill_task(ProcessInfo& p, const abi::Task& t) const;
-    void fill_parent(Event& ev, uint32_t ppid) const;
+    void fill_parent(Event& ev, uint32_t ppid, bool ancestry = true) const;
 
     const proctable::ProcessTable& table_;
     proctable::UserDb& users_;

@@ -161,11 +161,14 @@ protected:
     }
 
     // What the daemon does per record: detect against the table as it was,
+    // complete the events (the pipeline does so for those a rule matched),
     // then update the table.
     std::vector<rules::Event> feed(rules::Detector& d, const abi::Record& r)
     {
         std::vector<rules::Event> out;
         d.detect(r, out);
+        for (auto& ev : out)
+            d.complete(ev, r);
         table_.apply(r);
         return out;
     }

@@ -735,3 +735,30 @@ TEST_F(DetectorTest, LostAndConfigRecordsMakeNothing)
 
 }  // namespace
 }  // namespace procsentry::rules
+
+namespace procsentry::rules {
+namespace {
+
+// The cost of an exec that no rule matches stays small: argv, ancestry and
+// flag names are only made for events a rule matched.
+TEST_F(DetectorTest, PlainExecDetailsWaitForComplete)
+{
+    feed(det_, fork(700, 600, creds(1000, 1000)));
+    const auto r = exec(700, 600, creds(1000, 1000), creds(1000, 1000), "/usr/bin/ls", {"ls", "-l"});
+    std::vector<Event> out;
+    det_.detect(r, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_TRUE(out[0].detail_pending);
+    EXPECT_TRUE(out[0].proc.argv.empty());
+    EXPECT_TRUE(out[0].ancestry.empty());
+    EXPECT_EQ(out[0].proc.exe, "/usr/bin/ls");
+    EXPECT_EQ(out[0].parent_exe, "/usr/bin/bash");
+    det_.complete(out[0], r);
+    EXPECT_FALSE(out[0].detail_pending);
+    EXPECT_THAT(out[0].proc.argv, ElementsAre("ls", "-l"));
+    EXPECT_EQ(out[0].ancestry.size(), 2u);
+    EXPECT_EQ(out[0].parent_exe, "/usr/bin/bash");
+}
+
+}  // namespace
+}  // namespace procsentry::rules
