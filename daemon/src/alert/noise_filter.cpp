@@ -101,7 +101,10 @@ struct NoiseFilter::Impl {
             emit(std::move(a));
             return;
         }
-        if (spec.fold_window_ms == 0) {
+        // High and critical alerts are never folded: a decoy run first must
+        // not turn the real incident into a count without its own details.
+        // The rate cap (per severity) still bounds them.
+        if (spec.fold_window_ms == 0 || a.severity >= rules::Severity::high) {
             pass(std::move(a), now);
             return;
         }

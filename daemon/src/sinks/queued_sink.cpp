@@ -36,9 +36,22 @@ void QueuedSink::submit(const alert::SerializedPtr& a)
         std::lock_guard lk(mu_);
         ++submitted_;
         // A sink being stopped takes nothing more, so that draining ends.
-        if (stop_requested_ || queue_.size() >= std::max<std::size_t>(opts_.queue_max, 1)) {
+        if (stop_requested_) {
             ++dropped_;
             return;
+        }
+        if (queue_.size() >= std::max<std::size_t>(opts_.queue_max, 1)) {
+            ++dropped_;
+            // Full: the newest alert is dropped, unless it is more severe
+            // than one waiting; then the oldest of the least severe goes, so
+            // a flood of low alerts cannot make a critical one the casualty.
+            auto victim = queue_.end();
+            for (auto it = queue_.begin(); it != queue_.end(); ++it)
+                if ((*it)->severity < a->severity && (victim == queue_.end() || (*it)->severity < (*victim)->severity))
+                    victim = it;
+            if (victim == queue_.end())
+                return;
+            queue_.erase(victim);
         }
         queue_.push_back(a);
     }

@@ -34,7 +34,7 @@ protected:
         a.kind = Kind::rule;
         a.id = "p-" + std::to_string(++ids);
         a.rule = std::move(rule);
-        a.severity = rules::Severity::high;
+        a.severity = rules::Severity::medium;
         a.time_ns = a.first_ns = a.last_ns = t;
         a.summary = "line";
         a.event = test::exec_event();
@@ -206,6 +206,21 @@ TEST_F(NoiseFilterTest, CriticalPassesACapFilledByLowerAlerts)
     ASSERT_EQ(out.size(), 3u);
     EXPECT_EQ(out[2].rule, "root-escalation");
     EXPECT_EQ(f.stats().suppressed, 8u);
+}
+
+TEST_F(NoiseFilterTest, HighAndCriticalAreNeverFolded)
+{
+    NoiseFilter f(spec(60000, 0), sink());
+    for (int i = 0; i < 3; ++i) {
+        Alert a = alert(kT0 + i, "root-escalation", "/usr/local/bin/suid");
+        a.severity = i == 2 ? rules::Severity::critical : rules::Severity::high;
+        a.event.proc.pid = 100 + static_cast<uint32_t>(i);
+        f.offer(std::move(a), kT0 + i);
+    }
+    ASSERT_EQ(out.size(), 3u);  // each with its own process details
+    EXPECT_EQ(out[2].event.proc.pid, 102u);
+    EXPECT_EQ(out[2].count, 1u);
+    EXPECT_EQ(f.stats().folded, 0u);
 }
 
 TEST_F(NoiseFilterTest, FoldAlertsCountAgainstTheCapWithTheirCount)

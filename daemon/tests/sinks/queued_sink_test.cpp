@@ -146,6 +146,26 @@ TEST(QueuedSink, OverflowDropsTheNewestAndCountsIt)
     EXPECT_TRUE(h.healthy);
 }
 
+TEST(QueuedSink, OverflowEvictsALessSevereAlertForAMoreSevereOne)
+{
+    using rules::Severity;
+    FakeSink s(opts(3));
+    s.submit(make_alert("low0", Severity::low));
+    s.submit(make_alert("info1", Severity::info));
+    s.submit(make_alert("low2", Severity::low));
+    s.submit(make_alert("crit", Severity::critical));  // evicts info1, the least severe
+    s.submit(make_alert("low3", Severity::low));       // nothing less severe waits: dropped
+    s.submit(make_alert("high", Severity::high));      // evicts low0, the oldest low
+    const auto h = s.health();
+    EXPECT_EQ(h.submitted, 6u);
+    EXPECT_EQ(h.dropped, 3u);
+    EXPECT_EQ(h.queued, 3u);
+    s.start();
+    ASSERT_TRUE(eventually([&] { return s.health().delivered == 3; }));
+    EXPECT_EQ(s.ids(), (std::vector<std::string>{"low2", "crit", "high"}));
+    s.stop(1s);
+}
+
 TEST(QueuedSink, InflightBatchCountsAsQueuedAndDoesNotBlockSubmit)
 {
     FakeSink s(opts(2));
