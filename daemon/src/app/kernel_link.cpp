@@ -147,7 +147,9 @@ void KernelLink::fail(const std::string& reason, int retry_s)
 
 void KernelLink::connect()
 {
-    state_ = State::connecting;
+    // A retry stays degraded until it succeeds: fail() then sees no change and raises no new alert.
+    if (state_ != State::degraded)
+        state_ = State::connecting;
     try {
         source::NetlinkSource::Options o;
         o.command_timeout = std::chrono::milliseconds(2000);
