@@ -79,6 +79,10 @@ mkdir -p "$stage/tests/e2e/bin"
 for f in "$VM"/daemon/*.sh "$VM"/daemon/*.json; do
   if [ -f "$f" ]; then install -m 0644 "$f" "$stage/tests/e2e/${f##*/}"; fi
 done
+# The shipped default configuration, where the package installs it (the suite runs the daemon on it).
+if [ -f "$TOP/daemon/etc/procsentry.json" ]; then
+  install -D -m 0644 "$TOP/daemon/etc/procsentry.json" "$stage/etc/procsentry/procsentry.json"
+fi
 if [ -x "$BUILD/e2e/procsentry-e2e-helper" ]; then
   install -m 0755 "$BUILD/e2e/procsentry-e2e-helper" "$stage/tests/e2e/bin/procsentry-e2e-helper"
 fi

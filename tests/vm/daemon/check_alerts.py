@@ -25,6 +25,7 @@ class Run:
         self.facts = {}       # key -> list of values (a key may repeat, e.g. daemon_started)
         self.outs = {}        # name -> list of lines (the latest capture under that name wins)
         self.alerts = []      # parsed alert objects, file order
+        self.xalerts = {}     # E2E-XALERT <tag>: the later scenarios' own alert files, parsed
         self.bad_lines = []   # alert lines that are not JSON objects
         self.raw = []         # the raw alert lines
         self.begun = False
@@ -61,6 +62,16 @@ class Run:
                     self.alerts.append(obj)
                 except ValueError as e:
                     self.bad_lines.append("%s: %s" % (e, raw[:200]))
+            elif line.startswith("E2E-XALERT "):
+                parts = line.split(" ", 2)
+                raw = parts[2] if len(parts) > 2 else ""
+                try:
+                    obj = json.loads(raw)
+                    if not isinstance(obj, dict):
+                        raise ValueError("not an object")
+                    self.xalerts.setdefault(parts[1], []).append(obj)
+                except ValueError as e:
+                    self.bad_lines.append("%s %s: %s" % (parts[1], e, raw[:200]))
             elif line.startswith("E2E-LOG "):
                 self.log.append(line[len("E2E-LOG "):])
 
@@ -113,8 +124,9 @@ class Check:
         return self.eq("fact %s" % key, None if v is None else v.strip(), expected)
 
 
-def rule_alerts(run, rule, pred=lambda a: True):
-    return [a for a in run.alerts if a.get("kind") == "rule" and g(a, "rule", "name") == rule and pred(a)]
+def rule_alerts(run, rule, pred=lambda a: True, tag=None):
+    alerts = run.alerts if tag is None else run.xalerts.get(tag, [])
+    return [a for a in alerts if a.get("kind") == "rule" and g(a, "rule", "name") == rule and pred(a)]
 
 
 def exe_is(path):
@@ -168,7 +180,10 @@ def sc_schema(run):
     c.true("alerts were written", run.alerts)
     ids = [a.get("id") for a in run.alerts]
     c.true("alert ids unique and present", len(set(ids)) == len(ids) and all(ids))
-    for a in run.alerts:
+    for tag, xs in sorted(run.xalerts.items()):
+        ids = [a.get("id") for a in xs]
+        c.true("%s alert file: ids unique and present" % tag, len(set(ids)) == len(ids) and all(ids))
+    for a in run.alerts + [a for xs in run.xalerts.values() for a in xs]:
         what = "alert %s" % a.get("id")
         c.true(what + " kind", a.get("kind") in ("rule", "sensor", "summary"), repr(a.get("kind")))
         c.true(what + " severity", a.get("severity") in SEVERITIES, repr(a.get("severity")))
@@ -374,7 +389,142 @@ def sc_stop(run):
     return c
 
 
-SCENARIOS = (sc_status, sc_bin, sc_root, sc_term, sc_skip, sc_reload, sc_restart, sc_stop, sc_schema)
+def sensor_alerts(run, what, tag):
+    return [a for a in run.xalerts.get(tag, []) if a.get("kind") == "sensor" and g(a, "sensor", "what") == what]
+
+
+def status_of(c, run, name):
+    """status --json captured as NAME: its "status" object (an error when it is missing)."""
+    st = run.out_json(name)
+    c.true("%s is status JSON" % name, st is not None and st.get("ok") is True,
+           "\n".join(run.outs.get(name, []))[:300])
+    return g(st, "status") or {}
+
+
+def fact_ok(c, run, key):
+    """A fact that must be "0" (an exit status); a missing one fails."""
+    return c.fact_eq(run, key, "0")
+
+
+def sc_degraded(run):
+    c = Check("daemon_degraded_start")
+    fact_ok(c, run, "rmmod_rc")
+    c.fact_eq(run, "module_loaded_before_start", "0")
+    c.true("procsentryd answered while the module was not loaded", run.fact("x_degraded_start_failed") is None,
+           "%s (exit %s)" % (run.fact("x_degraded_start_failed"), run.fact("x_degraded_exit_rc")))
+    st = status_of(c, run, "status_degraded")
+    c.eq("status without the module: kernel.state", g(st, "kernel", "state"), "degraded")
+    reason = str(g(st, "kernel", "reason"))
+    c.true("kernel.reason says the module is not loaded", "module not loaded" in reason, reason[:300])
+    c.true("kernel.reason says how to fix it", "modprobe procsentry" in reason, reason[:300])
+    c.eq("status without the module: monitoring", g(st, "monitoring"), "enabled")
+    a = one(c, sensor_alerts(run, "sensor_degraded", "x"), "sensor sensor_degraded")
+    if a is not None:
+        c.eq("sensor_degraded severity", a.get("severity"), "high")
+        detail = str(g(a, "sensor", "detail"))
+        c.true("sensor_degraded detail names the missing module", "module not loaded" in detail, detail[:300])
+        c.true("sensor_degraded summary is one non-empty line",
+               isinstance(a.get("summary"), str) and a["summary"] and "\n" not in a["summary"])
+    fact_ok(c, run, "insmod_rc")
+    secs = run.fact("status_recovered_secs")
+    c.true("registered within 12 s of insmod", secs is not None and secs.strip().isdigit(), "took %s" % secs)
+    if secs and secs.strip().isdigit():
+        c.notes.append("registered %s s after insmod" % secs.strip())
+    st = status_of(c, run, "status_recovered")
+    c.eq("status after insmod: kernel.state", g(st, "kernel", "state"), "registered")
+    a = one(c, rule_alerts(run, "e2e-bin", exe_is("/e2e/w/e2e-x1"), tag="x"), "e2e-bin e2e-x1 after insmod")
+    expect_alert(c, a, "exec after recovery", "bin-execution", "success", "medium", exe="/e2e/w/e2e-x1", uid=0,
+                 user="root", process__args=["/e2e/w/e2e-x1"])
+    fact_ok(c, run, "degraded_daemon_alive")
+    return c
+
+
+def sc_disable(run):
+    c = Check("daemon_disable_enable")
+    fact_ok(c, run, "disable_rc")
+    a = one(c, sensor_alerts(run, "monitoring_disabled", "x"), "sensor monitoring_disabled")
+    if a is not None:
+        c.eq("monitoring_disabled severity", a.get("severity"), "medium")
+    st = status_of(c, run, "status_disabled")
+    c.eq("status after disable: monitoring", g(st, "monitoring"), "disabled")
+    c.eq("status after disable: kernel.state", g(st, "kernel", "state"), "disabled")
+    for name in ("/e2e/w/e2e-d1", "/e2e/w/e2e-d2"):
+        none_of(c, [a for a in run.xalerts.get("x", []) if g(a, "process", "exe") == name],
+                "exec of %s while disabled (any rule)" % name)
+    fact_ok(c, run, "x_disable1_term_rc")
+    c.true("the daemon restarted on the same state dir", run.fact("x_disable2_start_failed") is None,
+           str(run.fact("x_disable2_start_failed")))
+    st = status_of(c, run, "status_disabled_restart")
+    c.eq("status after a restart: monitoring (persisted)", g(st, "monitoring"), "disabled")
+    c.eq("status after a restart: kernel.state", g(st, "kernel", "state"), "disabled")
+    fact_ok(c, run, "enable_rc")
+    a = one(c, sensor_alerts(run, "monitoring_enabled", "x"), "sensor monitoring_enabled")
+    if a is not None:
+        c.eq("monitoring_enabled severity", a.get("severity"), "info")
+    st = status_of(c, run, "status_enabled")
+    c.eq("status after enable: monitoring", g(st, "monitoring"), "enabled")
+    c.eq("status after enable: kernel.state", g(st, "kernel", "state"), "registered")
+    a = one(c, rule_alerts(run, "e2e-bin", exe_is("/e2e/w/e2e-d3"), tag="x"), "e2e-bin e2e-d3 after enable")
+    expect_alert(c, a, "exec after enable", "bin-execution", "success", "medium", exe="/e2e/w/e2e-d3", uid=0,
+                 user="root")
+    return c
+
+
+def sc_tail(run):
+    c = Check("daemon_ctl_tail")
+    fact_ok(c, run, "tail_alive")
+    a = one(c, rule_alerts(run, "e2e-bin", exe_is("/e2e/w/e2e-t1"), tag="x"), "e2e-bin e2e-t1 in the alert file")
+    expect_alert(c, a, "exec while tailing", "bin-execution", "success", "medium", exe="/e2e/w/e2e-t1")
+    tailed = []
+    for line in run.outs.get("tail", []):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            c.errors.append("tail printed a line that is not JSON: %s" % line[:200])
+            continue
+        if isinstance(obj, dict) and g(obj, "process", "exe") == "/e2e/w/e2e-t1":
+            tailed.append(obj)
+    t = one(c, tailed, "procsentryctl tail: the e2e-t1 alert")
+    if a is not None and t is not None:
+        c.eq("tailed alert id = alert file id", t.get("id"), a.get("id"))
+        c.true("tailed alert = alert file's, field for field", t == a,
+               "tail %s / file %s" % (json.dumps(t)[:200], json.dumps(a)[:200]))
+    err = " ".join(run.outs.get("tail_err", [])).strip()
+    c.true("tail reported no error or drop", not err, err[:200])
+    fact_ok(c, run, "x_tail_term_rc")
+    return c
+
+
+def sc_default_config(run):
+    c = Check("daemon_default_config")
+    fact_ok(c, run, "checkconfig_default_rc")
+    c.true("procsentryd started on the shipped configuration", run.fact("x_default_start_failed") is None,
+           "%s (exit %s); log: %s" % (run.fact("x_default_start_failed"), run.fact("x_default_exit_rc"),
+                                      " | ".join(run.log[-5:])[:500]))
+    st = status_of(c, run, "status_default")
+    c.eq("status: kernel.state", g(st, "kernel", "state"), "registered")
+    c.eq("status: config.file", g(st, "config", "file"), "/etc/procsentry/procsentry.json")
+    c.eq("status: config.rules", g(st, "config", "rules"), 9)
+    sinks = {s.get("name"): s for s in (g(st, "sinks") or []) if isinstance(s, dict)}
+    c.eq("status: sinks", sorted(sinks), ["file", "syslog"])
+    c.eq("file sink healthy", g(sinks, "file", "healthy"), True)
+    c.eq("file sink delivered", g(sinks, "file", "delivered"), len(run.xalerts.get("default", [])))
+    if (run.fact("dev_log_exists") or "").strip() == "0":
+        c.eq("syslog sink without /dev/log: healthy", g(sinks, "syslog", "healthy"), False)
+        err = str(g(sinks, "syslog", "last_error"))
+        c.true("syslog sink's last_error names /dev/log", "/dev/log" in err, err[:200])
+        c.notes.append("syslog: %s" % err[:120])
+    fact_ok(c, run, "w1_rc")
+    mine = rule_alerts(run, "exec-from-writable-dir", tag="default")
+    a = one(c, mine, "exec-from-writable-dir (the whole run on the shipped configuration)")
+    expect_alert(c, a, "/tmp/x/e2e-w1", "bin-execution", "success", "high", exe="/tmp/x/e2e-w1", uid=0,
+                 user="root", process__args=["/tmp/x/e2e-w1"], process__filename="/tmp/x/e2e-w1")
+    fact_ok(c, run, "x_default_term_rc")
+    return c
+
+
+SCENARIOS = (sc_status, sc_bin, sc_root, sc_term, sc_skip, sc_reload, sc_restart, sc_stop, sc_degraded,
+             sc_disable, sc_tail, sc_default_config, sc_schema)
 
 
 def check(text, out=sys.stdout):

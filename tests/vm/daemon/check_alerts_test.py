@@ -84,20 +84,63 @@ def good_alerts():
     return out
 
 
-def status(err="", rules=4):
+def sensor(what, severity, detail="", count=0):
+    a = alert("-", "-", "-", severity, "/x")
+    for k in ("rule", "outcome", "process", "ancestry", "credentials", "call", "exit", "techniques", "reason",
+              "exec_flags", "count", "first_time", "last_time", "first_id"):
+        del a[k]
+    a.update(kind="sensor", summary="sensor: " + what, sensor={"what": what, "count": count, "detail": detail})
+    return a
+
+
+def good_xalerts():
+    """The later scenarios' alert files: "x" (degraded, disable, tail) and "default"."""
+    b, BE = "e2e-bin", "bin-execution"
+    x = [
+        sensor("sensor_degraded", "high", "procsentry module not loaded (genl family 'procsentry' not found) "
+               "(load it: modprobe procsentry; see `dkms status procsentry`)"),
+        alert(b, BE, "success", "medium", "/e2e/w/e2e-x1"),
+        sensor("monitoring_disabled", "medium", "procsentryctl disable"),
+        sensor("monitoring_gap", "low", "procsentryd stopped for 1 s"),
+        sensor("monitoring_enabled", "info", "procsentryctl enable"),
+        alert(b, BE, "success", "medium", "/e2e/w/e2e-d3"),
+        alert(b, BE, "success", "medium", "/e2e/w/e2e-t1"),
+        alert("e2e-term", "termination-failure", "success", "low", "/bin/busybox", args=["grep", "x"], status=1),
+    ]
+    d = [alert("exec-from-writable-dir", BE, "success", "high", "/tmp/x/e2e-w1")]
+    return {"x": x, "default": d}
+
+
+def status(err="", rules=4, state="registered", monitoring="enabled", reason="", sinks=None, file=None):
     return json.dumps({"ok": True, "status": {
-        "monitoring": "enabled", "kernel": {"state": "registered", "abi_version": 1},
-        "loss": {}, "records": 1234, "config": {"rules": rules, "last_reload_error": err}}})
+        "monitoring": monitoring, "kernel": {"state": state, "reason": reason, "abi_version": 1},
+        "loss": {}, "records": 1234, "sinks": sinks or [],
+        "config": {"file": file or "/run/e2e/procsentry.json", "rules": rules, "last_reload_error": err}}})
+
+
+NOT_LOADED = ("procsentry module not loaded (genl family 'procsentry' not found) "
+              "(load it: modprobe procsentry; see `dkms status procsentry`)")
+DEFAULT_SINKS = [
+    {"name": "file", "type": "file", "healthy": True, "last_error": "", "delivered": 1},
+    {"name": "syslog", "type": "syslog", "healthy": False, "last_error": "connect /dev/log: No such file or directory",
+     "delivered": 0},
+]
 
 
 FACTS = dict(status_root_rc=0, status_json_rc=0, status_alice_rc=3, status_alice_peer_rc=1, tool_rc=0, noexec_rc=126, suid_exec_rc=0,
              setuid0_rc=0, sudo_refused_rc=1, exit3_rc=3, victim_rc=137, crash_rc=139, cores=1,
              checkconfig_bad_rc=1, checkconfig_v2_rc=0, reload_bad_rc=1, reload_good_rc=0, daemon_killed_rc=137,
-             storm_rc=0, status_restart_rc=0, daemon_term_rc=0)
+             storm_rc=0, status_restart_rc=0, daemon_term_rc=0,
+             rmmod_rc=0, module_loaded_before_start=0, insmod_rc=0, status_recovered_secs=4,
+             degraded_daemon_alive=0, disable_rc=0, x_disable1_term_rc=0, enable_rc=0, tail_alive=0,
+             x_tail_term_rc=0, checkconfig_default_rc=0, dev_log_exists=0, w1_rc=0, x_default_term_rc=0)
 
 
-def make_log(alerts=None, facts=None, outs=None, starts=2):
+def make_log(alerts=None, facts=None, outs=None, starts=2, xalerts=None, tail=None):
     alerts = good_alerts() if alerts is None else alerts
+    xalerts = good_xalerts() if xalerts is None else xalerts
+    if tail is None:
+        tail = [a for a in xalerts.get("x", []) if (a.get("process") or {}).get("exe") == "/e2e/w/e2e-t1"]
     f = dict(FACTS, **(facts or {}))
     o = {
         "status_root": "kernel: registered",
@@ -111,6 +154,16 @@ def make_log(alerts=None, facts=None, outs=None, starts=2):
         "status_good_reload": status(),
         "storm": "e2e-helper: storm 321 execs, 0 failed",
         "status_restart": status(),
+        "status_degraded": status(state="degraded", reason=NOT_LOADED),
+        "status_recovered": status(),
+        "disable": "monitoring disabled",
+        "status_disabled": status(state="disabled", monitoring="disabled"),
+        "status_disabled_restart": status(state="disabled", monitoring="disabled"),
+        "enable": "monitoring enabled",
+        "status_enabled": status(),
+        "tail": "\n".join(json.dumps(a) for a in tail),
+        "checkconfig_default": "/etc/procsentry/procsentry.json: ok (9 rules, 2 sinks)",
+        "status_default": status(rules=9, sinks=DEFAULT_SINKS, file="/etc/procsentry/procsentry.json"),
     }
     o.update(outs or {})
     lines = ["E2E-SUITE-BEGIN kernel 6.1"]
@@ -121,7 +174,10 @@ def make_log(alerts=None, facts=None, outs=None, starts=2):
         lines.append("E2E-FACT sep x")
     lines.append("E2E-ALERTS-BEGIN")
     lines += ["E2E-ALERT " + json.dumps(a) for a in alerts]
-    lines += ["E2E-ALERTS-END", "E2E-SUITE-END"]
+    lines.append("E2E-ALERTS-END")
+    for tag, xs in xalerts.items():
+        lines += ["E2E-XALERT %s %s" % (tag, json.dumps(a)) for a in xs]
+    lines.append("E2E-SUITE-END")
     return "\n".join(lines) + "\n"
 
 
@@ -213,6 +269,61 @@ class CheckAlertsTest(unittest.TestCase):
         self.assertEqual(failing(make_log(starts=1))[0], ["daemon_kill_restart"])
         self.assertEqual(failing(make_log(facts={"daemon_start_failed": "rc=78"}, starts=0))[0],
                          sorted(s(check_alerts.Run("")).name for s in check_alerts.SCENARIOS))
+
+    def test_degraded_start(self):
+        self.assertEqual(failing(make_log(outs={"status_degraded": status()}))[0], ["daemon_degraded_start"])
+        self.assertEqual(failing(make_log(outs={"status_degraded": status(state="degraded", reason="EPERM")}))[0],
+                         ["daemon_degraded_start"])
+        self.assertEqual(failing(make_log(facts={"status_recovered_secs": "timeout"}))[0], ["daemon_degraded_start"])
+        self.assertEqual(failing(make_log(facts={"degraded_daemon_alive": 1}))[0], ["daemon_degraded_start"])
+        x = good_xalerts()
+        x["x"] = [a for a in x["x"] if (a.get("sensor") or {}).get("what") != "sensor_degraded"]
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_degraded_start"])
+        x = good_xalerts()
+        x["x"] = [a for a in x["x"] if (a.get("process") or {}).get("exe") != "/e2e/w/e2e-x1"]
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_degraded_start"])
+
+    def test_disable_enable(self):
+        x = good_xalerts()
+        x["x"].append(alert("e2e-bin", "bin-execution", "success", "medium", "/e2e/w/e2e-d2"))
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_disable_enable"])
+        x = good_xalerts()
+        x["x"][2]["severity"] = "info"
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_disable_enable"])
+        x = good_xalerts()
+        x["x"] = [a for a in x["x"] if (a.get("sensor") or {}).get("what") != "monitoring_enabled"]
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_disable_enable"])
+        self.assertEqual(failing(make_log(outs={"status_disabled_restart": status()}))[0], ["daemon_disable_enable"])
+        self.assertEqual(failing(make_log(outs={"status_enabled": status(state="disabled")}))[0],
+                         ["daemon_disable_enable"])
+
+    def test_tail(self):
+        self.assertEqual(failing(make_log(tail=[]))[0], ["daemon_ctl_tail"])
+        x = good_xalerts()
+        t = copy.deepcopy([a for a in x["x"] if exe("/e2e/w/e2e-t1")(a)])
+        self.assertEqual(failing(make_log(xalerts=x, tail=t))[0], [])
+        t[0]["id"] = "other"
+        self.assertEqual(failing(make_log(xalerts=x, tail=t))[0], ["daemon_ctl_tail"])
+        t[0]["id"] = x["x"][6]["id"]
+        t[0]["severity"] = "high"
+        self.assertEqual(failing(make_log(xalerts=x, tail=t))[0], ["daemon_ctl_tail"])
+        self.assertEqual(failing(make_log(outs={"tail_err": "procsentryctl: 3 alerts dropped"}))[0],
+                         ["daemon_ctl_tail"])
+
+    def test_default_config(self):
+        x = good_xalerts()
+        x["default"].append(alert("exec-from-writable-dir", "bin-execution", "success", "high", "/tmp/x/e2e-w1"))
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_default_config"])
+        x = good_xalerts()
+        x["default"][0]["severity"] = "medium"
+        self.assertEqual(failing(make_log(xalerts=x))[0], ["daemon_default_config"])
+        self.assertEqual(failing(make_log(facts={"x_default_start_failed": "no status answer"}))[0],
+                         ["daemon_default_config"])
+        sinks = copy.deepcopy(DEFAULT_SINKS)
+        sinks[1]["healthy"] = True
+        st = status(rules=9, sinks=sinks, file="/etc/procsentry/procsentry.json")
+        self.assertEqual(failing(make_log(outs={"status_default": st}))[0], ["daemon_default_config"])
+        self.assertEqual(failing(make_log(facts={"checkconfig_default_rc": 1}))[0], ["daemon_default_config"])
 
     def test_bad_json_line(self):
         text = make_log().replace("E2E-ALERTS-END", "E2E-ALERT {not json\nE2E-ALERTS-END")

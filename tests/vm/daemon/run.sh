@@ -20,6 +20,7 @@ SOCK=$RUN/ctl.sock
 ALERTS=$RUN/alerts.jsonl
 DLOG=$RUN/daemon.log
 DPID=
+XPID=
 
 fact() { echo "E2E-FACT $*"; }
 out() { sed "s/^/E2E-OUT $1 /" "$2"; }
@@ -28,9 +29,10 @@ secs() { cut -d' ' -f1 /proc/uptime; }
 
 # Lines of the alert file holding both fixed strings (awk: always exits 0, so the polling
 # itself raises no termination-failure alerts).
+# AF (when set) names another alert file: the later scenarios' daemons write their own.
 count_alerts() {
-  [ -f "$ALERTS" ] || { echo 0; return; }
-  awk -v a="$1" -v b="$2" 'index($0, a) && (b == "" || index($0, b)) { n++ } END { print n + 0 }' "$ALERTS"
+  [ -f "${AF:-$ALERTS}" ] || { echo 0; return; }
+  awk -v a="$1" -v b="$2" 'index($0, a) && (b == "" || index($0, b)) { n++ } END { print n + 0 }' "${AF:-$ALERTS}"
 }
 
 # wait_alerts A B N [deadline s]: until N alert lines hold A and B.
@@ -96,6 +98,7 @@ setup() {
   copy 0755 /e2e/bin/e2e-true /e2e/bin/e2e-setuid /e2e/bin/e2e-victim /e2e/bin/e2e-crash \
     /e2e/bin/e2e-renamed \
     /e2e/w/e2e-tool /e2e/w/e2e-r1 /e2e/w/e2e-r2 /e2e/w/e2e-k1 \
+    /e2e/w/e2e-x1 /e2e/w/e2e-d1 /e2e/w/e2e-d2 /e2e/w/e2e-d3 /e2e/w/e2e-t1 \
     /usr/bin/e2e-px /usr/binx/e2e-px /tmp/e2e-dd /usr/binx/e2e-skipme /usr/binx/e2e-skipme2 \
     /usr/binx/e2e-real /usr/binx/e2e-arg0 /usr/binx/e2e-sentinel4
   copy 0644 /e2e/w/e2e-noexec
@@ -265,6 +268,149 @@ stop_daemon() {
   fact daemon_term_rc $?
 }
 
+# ---- Scenarios on their own daemons (after the first one stopped), each writing its own
+# alert file (XCFG: e2e.json with the sink moved to $XALERTS), printed as E2E-XALERT <file tag>.
+XCFG=$RUN/x.json
+XALERTS=$RUN/x.jsonl
+XSTATE=$RUN/xstate
+
+# xstart NAME CTLSOCKET [DAEMON ARGS...]: procsentryd in the background (XPID); waits (10 s)
+# until its control socket answers, whatever the kernel link's state.
+xstart() {
+  _n=$1 _s=$2
+  shift 2
+  procsentryd "$@" >> "$DLOG" 2>&1 &
+  XPID=$!
+  _end=$(($(date +%s) + 10))
+  while ! procsentryctl --socket "$_s" status --json > "$RUN/xready.json" 2>/dev/null; do
+    if ! kill -0 "$XPID" 2>/dev/null || [ "$(date +%s)" -ge "$_end" ]; then
+      kill -0 "$XPID" 2>/dev/null || { wait "$XPID"; fact "x_${_n}_exit_rc" $?; }
+      fact "x_${_n}_start_failed" "no status answer"
+      return 1
+    fi
+    sleep 0.2
+  done
+  return 0
+}
+
+xstop() { # xstop NAME
+  _xt=$(secs)
+  kill -TERM "$XPID" 2>/dev/null
+  _end=$(($(date +%s) + 15))
+  while kill -0 "$XPID" 2>/dev/null && [ "$(date +%s)" -lt "$_end" ]; do sleep 0.2; done
+  kill -0 "$XPID" 2>/dev/null && kill -9 "$XPID"
+  wait "$XPID"
+  fact "x_${1}_term_rc" $?
+  fact "x_${1}_stop_time" "$_xt $(secs)"
+}
+
+# xstatus_until NAME AWKCOND SECS [ctl args]: poll status --json until the condition holds;
+# the last answer is printed as E2E-OUT NAME, the seconds it took as E2E-FACT NAME_secs.
+xstatus_until() {
+  _n=$1 _c=$2 _t0=$(date +%s)
+  _end=$((_t0 + $3))
+  shift 3
+  while :; do
+    procsentryctl "$@" status --json > "$RUN/xst.json" 2>&1
+    if [ "$(awk "$_c { n++ } END { print n + 0 }" "$RUN/xst.json")" -gt 0 ]; then
+      fact "${_n}_secs" "$(($(date +%s) - _t0))"
+      break
+    fi
+    if [ "$(date +%s)" -ge "$_end" ]; then
+      fact "${_n}_secs" timeout
+      break
+    fi
+    sleep 0.3
+  done
+  out "$_n" "$RUN/xst.json"
+}
+
+sc_degraded() {
+  sed "s|/run/e2e/alerts.jsonl|$XALERTS|" "$E2E/e2e.json" > "$XCFG"
+  chmod 0644 "$XCFG"
+  mkdir -p "$XSTATE"
+  AF=$XALERTS
+  # The first daemon stopped: no reader is left, so the module can go.
+  rmmod procsentry
+  fact rmmod_rc $?
+  fact module_loaded_before_start "$(grep -c '^procsentry ' /proc/modules)"
+  xstart degraded "$SOCK" --config "$XCFG" --state-dir "$XSTATE" --socket "$SOCK" || return
+  xstatus_until status_degraded '/"degraded"/' 5 --socket "$SOCK"
+  wait_alerts '"sensor_degraded"' '' 1 5
+  insmod /lib/modules/procsentry.ko
+  fact insmod_rc $?
+  # The daemon retries every 5 s: registered again within about 10.
+  xstatus_until status_recovered '/"registered"/' 12 --socket "$SOCK"
+  /e2e/w/e2e-x1
+  wait_alerts '"e2e-bin"' /e2e/w/e2e-x1 1
+  kill -0 "$XPID" 2>/dev/null
+  fact degraded_daemon_alive $?
+}
+
+sc_disable() {
+  AF=$XALERTS
+  ctl disable > "$RUN/dis.txt" 2>&1
+  fact disable_rc $?
+  out disable "$RUN/dis.txt"
+  wait_alerts '"monitoring_disabled"' '' 1 5
+  ctl status --json > "$RUN/xst.json" 2>&1
+  out status_disabled "$RUN/xst.json"
+  /e2e/w/e2e-d1
+  # Persisted: a restarted daemon stays disabled (state.json in the same state dir).
+  xstop disable1
+  xstart disable2 "$SOCK" --config "$XCFG" --state-dir "$XSTATE" --socket "$SOCK" || return
+  ctl status --json > "$RUN/xst.json" 2>&1
+  out status_disabled_restart "$RUN/xst.json"
+  /e2e/w/e2e-d2
+  ctl enable > "$RUN/en.txt" 2>&1
+  fact enable_rc $?
+  out enable "$RUN/en.txt"
+  wait_alerts '"monitoring_enabled"' '' 1 5
+  xstatus_until status_enabled '/"registered"/' 5 --socket "$SOCK"
+  /e2e/w/e2e-d3
+  # No settle: e2e-d1 and e2e-d2 ran while no reader was registered, so nothing can be in flight.
+  wait_alerts '"e2e-bin"' /e2e/w/e2e-d3 1
+}
+
+sc_tail() {
+  AF=$XALERTS
+  ctl tail > "$RUN/tail.txt" 2> "$RUN/tail.err" &
+  t=$!
+  # No reply says when the daemon has the subscriber: give it a moment.
+  sleep 1
+  /e2e/w/e2e-t1
+  wait_alerts '"e2e-bin"' /e2e/w/e2e-t1 1
+  _end=$(($(date +%s) + 5))
+  while ! grep -q e2e-t1 "$RUN/tail.txt" && [ "$(date +%s)" -lt "$_end" ]; do sleep 0.2; done
+  kill -0 "$t" 2>/dev/null
+  fact tail_alive $?
+  kill "$t"
+  wait "$t"
+  out tail "$RUN/tail.txt"
+  out tail_err "$RUN/tail.err"
+  xstop tail
+}
+
+sc_default_config() {
+  # The shipped configuration, as installed: default paths for the file, state and socket.
+  AF=/var/log/procsentry/alerts.json
+  mkdir -p /var/log/procsentry /var/lib/procsentry /run/procsentry
+  procsentryctl check-config /etc/procsentry/procsentry.json > "$RUN/ccd.txt" 2>&1
+  fact checkconfig_default_rc $?
+  out checkconfig_default "$RUN/ccd.txt"
+  fact dev_log_exists "$([ -e /dev/log ] && echo 1 || echo 0)"
+  xstart default /run/procsentry/control.sock || return
+  xstatus_until status_default_start '/"registered"/' 10
+  copy 0755 /tmp/x/e2e-w1
+  /tmp/x/e2e-w1
+  fact w1_rc $?
+  wait_alerts '"exec-from-writable-dir"' /tmp/x/e2e-w1 1
+  # The high alert is above the syslog sink's min_severity: it tries /dev/log.  Without one it
+  # turns unhealthy; with one, 2 s pass and the host judges what status says.
+  xstatus_until status_default '/"name":"syslog"/ && /"healthy":false/' 2
+  xstop default
+}
+
 step() { # step NAME FUNCTION: markers and the time it took
   echo "E2E-BEGIN $1"
   _t=$(secs)
@@ -290,10 +436,20 @@ if start_daemon; then
   step reload sc_reload
   step restart sc_restart
   step stop stop_daemon
+  step degraded sc_degraded
+  if [ -n "$XPID" ] && kill -0 "$XPID" 2>/dev/null; then
+    step disable sc_disable
+    step tail sc_tail
+  fi
+  step default_config sc_default_config
+  AF=
 fi
 echo "E2E-ALERTS-BEGIN"
 [ -f "$ALERTS" ] && sed 's/^/E2E-ALERT /' "$ALERTS"
 echo "E2E-ALERTS-END"
+for f in x:$XALERTS default:/var/log/procsentry/alerts.json; do
+  [ -f "${f#*:}" ] && sed "s/^/E2E-XALERT ${f%%:*} /" "${f#*:}"
+done
 # The daemon's own log, for whoever reads a failure.  Its words are not the kernel's: keep
 # them from matching the host's BUG:/WARNING: scan of the serial log.
 tail -n 60 "$DLOG" 2>/dev/null | sed -e 's/^/E2E-LOG /' -e 's/WARNING:/warning:/g' -e 's/BUG:/bug:/g'
