@@ -127,7 +127,9 @@ void Daemon::report_previous_session()
     auto& cur = state_.current();
     cur.boot_id = pipeline_->host().boot_id;
     const auto& prev = state_.previous();
-    if (opts_.replay || !prev || prev->boot_id != cur.boot_id || prev->last_ts_ns == 0)
+    // Monitoring was off before the restart (procsentryctl disable): the
+    // downtime hid nothing that was being watched.
+    if (opts_.replay || !prev || prev->boot_id != cur.boot_id || prev->last_ts_ns == 0 || !state_.enabled())
         return;
     const uint64_t now = boottime_ns();
     const uint64_t gap = now > prev->last_ts_ns ? now - prev->last_ts_ns : 0;

@@ -178,6 +178,7 @@ void QueuedSink::run()
             inflight_ = batch.size();
         }
 
+        const bool attempt_while_stopping = stop_requested_;
         lk.unlock();
         DeliverResult r = deliver(batch);
         lk.lock();
@@ -198,6 +199,10 @@ void QueuedSink::run()
             continue;
         }
 
+        // A destination that fails while we are stopping gets no more
+        // tries: shutdown should not wait out the deadline on a dead sink.
+        if (attempt_while_stopping)
+            break;
         // Retry the rest after a backoff.  A stop() arriving meanwhile ends
         // the wait so that one more attempt is made within its deadline.
         inflight_ = batch.size();

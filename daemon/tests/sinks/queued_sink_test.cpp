@@ -211,7 +211,9 @@ TEST(QueuedSink, StopDrainsTheQueue)
     EXPECT_EQ(s.health().submitted, 101u);
 }
 
-TEST(QueuedSink, StopGivesUpAtTheDeadlineAndCountsTheRestDropped)
+// A destination still failing once stop() asked for a last attempt is given
+// up at once: shutdown does not wait out the deadline on a dead sink.
+TEST(QueuedSink, StopGivesUpAfterAFailedLastAttemptAndCountsTheRestDropped)
 {
     auto o = opts();
     o.retry_initial = 10ms;
@@ -224,10 +226,9 @@ TEST(QueuedSink, StopGivesUpAtTheDeadlineAndCountsTheRestDropped)
     s.start();
     ASSERT_TRUE(eventually([&] { return s.health().retries >= 2; }));
     const auto t0 = Clock::now();
-    s.stop(150ms);
+    s.stop(5s);
     const auto took = Clock::now() - t0;
-    EXPECT_GE(took, 140ms);
-    EXPECT_LT(took, 3s);
+    EXPECT_LT(took, 1s);
     const auto h = s.health();
     EXPECT_FALSE(h.healthy);
     EXPECT_EQ(h.last_error, "peer down");
