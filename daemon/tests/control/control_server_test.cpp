@@ -20,7 +20,7 @@
 #include "control/ctl_client.hpp"
 #include "control/fake_control_handler.hpp"
 #include "control/loop_thread.hpp"
-#include "control/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace procsentry::control {
 namespace {
@@ -90,7 +90,7 @@ protected:
         return false;
     }
 
-    test::TempDir dir_;
+    procsentry::test::TempDir dir_;
     std::string path_ = dir_.file("control.sock");
     boost::asio::io_context io_;
     test::FakeControlHandler handler_;

@@ -14,7 +14,7 @@
 #include "control/control_server.hpp"
 #include "control/fake_control_handler.hpp"
 #include "control/loop_thread.hpp"
-#include "control/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace procsentry::control {
 namespace {
@@ -47,7 +47,7 @@ protected:
         return runner.run(o);
     }
 
-    test::TempDir dir_;
+    procsentry::test::TempDir dir_;
     std::string path_ = dir_.file("control.sock");
     boost::asio::io_context io_;
     test::FakeControlHandler handler_;

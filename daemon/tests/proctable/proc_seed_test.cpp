@@ -11,7 +11,7 @@
 #include "proctable/cgroup_resolver.hpp"
 #include "proctable/proc_scanner.hpp"
 #include "proctable/process_table.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace procsentry::proctable {
 namespace {

@@ -3,6 +3,8 @@
 // a temporary directory.
 #pragma once
 
+#include "support/temp_dir.hpp"
+
 #include <stdlib.h>
 
 #include <chrono>
@@ -44,30 +46,6 @@ inline bool eventually(const std::function<bool()>& pred,
     }
     return true;
 }
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its content.
-class TempDir {
-public:
-    TempDir()
-    {
-        const char* dir = getenv("TMPDIR");
-        std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/procsentry-sinks-XXXXXX";
-        if (!mkdtemp(tmpl.data()))
-            throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 inline std::string read_file(const std::string& path)
 {
