@@ -97,6 +97,7 @@ Json::Value pipeline_json(const Pipeline& p)
     v["rules"]["escalations"]["failed"] = Json::UInt64(e.failed);
     v["rules"]["escalations"]["expired"] = Json::UInt64(e.expired);
     v["rules"]["escalations"]["overflowed"] = Json::UInt64(e.overflowed);
+    v["rules"]["escalations"]["failed_late"] = Json::UInt64(e.failed_late);
     v["noise"]["folded"] = Json::UInt64(p.noise_stats().folded);
     v["noise"]["suppressed"] = Json::UInt64(p.noise_stats().suppressed);
     v["noise"]["unfolded"] = Json::UInt64(p.noise_stats().unfolded);

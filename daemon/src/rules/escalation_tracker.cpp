@@ -49,6 +49,13 @@ void EscalationTracker::add(const ProcessKey& k, Event ev, const abi::Creds& inv
 void EscalationTracker::on_exec(const ProcessKey& k, bool self, uint32_t pid, const abi::Creds& cred,
                                 std::vector<Event>& out)
 {
+    if (auto w = watched_index_.find(k); w != watched_index_.end()) {
+        // It acted after all: no refusal will follow.
+        const abi::Creds& inv = w->second->invoker;
+        if (self || cred.uid != inv.uid || cred.euid != inv.euid || holds_more_than(cred, inv))
+            unwatch(w->second);
+        return;
+    }
     auto it = index_.find(k);
     if (it == index_.end())
         return;
@@ -79,6 +86,26 @@ void EscalationTracker::on_exec(const ProcessKey& k, bool self, uint32_t pid, co
 
 void EscalationTracker::on_exit(const ProcessKey& k, const abi::Exit& x, std::vector<Event>& out)
 {
+    if (auto w = watched_index_.find(k); w != watched_index_.end()) {
+        auto wit = w->second;
+        if (x.signal != 0 || x.status != 0) {
+            Event ev = std::move(wit->ev);
+            ev.signal = x.signal;
+            ev.core_dumped = x.core_dumped != 0;
+            if (x.signal == 0 && x.status >= 0)
+                ev.exit_status = x.status;
+            ev.outcome = Outcome::failure;
+            ev.reason = std::string(kPrefix) +
+                        (x.signal != 0 ? "was killed by signal " + std::to_string(x.signal)
+                                       : "exited with status " + std::to_string(x.status)) +
+                        " after the window, without running anything";
+            stats_.failed++;
+            stats_.failed_late++;
+            out.push_back(std::move(ev));
+        }
+        unwatch(wit);
+        return;
+    }
     auto it = index_.find(k);
     if (it == index_.end())
         return;
@@ -105,8 +132,26 @@ void EscalationTracker::expire(uint64_t now_ns, std::vector<Event>& out)
 {
     while (!order_.empty() && order_.front().ev.ts_ns + window_ns_ <= now_ns) {
         stats_.expired++;
+        Pending copy = order_.front();
         resolve(order_.begin(), Outcome::success, std::string(kPrefix) + "still running after the window", out);
+        watch(std::move(copy));
     }
+}
+
+void EscalationTracker::watch(Pending p)
+{
+    if (auto w = watched_index_.find(p.key); w != watched_index_.end())
+        unwatch(w->second);
+    while (watched_.size() >= max_pending_)
+        unwatch(watched_.begin());
+    watched_.push_back(std::move(p));
+    watched_index_.emplace(watched_.back().key, std::prev(watched_.end()));
+}
+
+void EscalationTracker::unwatch(List::iterator it)
+{
+    watched_index_.erase(it->key);
+    watched_.erase(it);
 }
 
 void EscalationTracker::resolve(List::iterator it, Outcome o, std::string reason, std::vector<Event>& out)

@@ -5,7 +5,11 @@
 // descendant, under credentials other than the caller's) runs something
 // else, once it exits with status 0, or once the window passes while it
 // still runs; as failure when it exits non-zero or is killed first.
-// Bounded: past max_pending the oldest is resolved as success at once.
+// A program resolved by the window stays watched: if it then exits non-zero
+// or is killed without having run anything (a password prompt left open
+// past the window, then refused), a failure follows the success.
+// Bounded: past max_pending the oldest is resolved as success at once (and
+// the oldest watched program is forgotten).
 #pragma once
 
 #include <cstddef>
@@ -32,6 +36,7 @@ struct EscalationStats {
     uint64_t failed = 0;
     uint64_t expired = 0;     // of succeeded: the window passed
     uint64_t overflowed = 0;  // of succeeded: resolved early to stay within max_pending
+    uint64_t failed_late = 0; // of failed: refused after the window had resolved it as success
 };
 
 class EscalationTracker {
@@ -48,7 +53,7 @@ public:
     // Resolves as success everything started at or before now_ns - window.
     void expire(uint64_t now_ns, std::vector<Event>& out);
 
-    bool empty() const { return order_.empty(); }
+    bool empty() const { return order_.empty() && watched_.empty(); }
     std::size_t size() const { return order_.size(); }
     bool contains(const ProcessKey& k) const { return index_.count(k) != 0; }
     const EscalationStats& stats() const { return stats_; }
@@ -68,11 +73,16 @@ private:
     using List = std::list<Pending>;
 
     void resolve(List::iterator it, Outcome o, std::string reason, std::vector<Event>& out);
+    // Programs the window resolved, still awaited for a refusal.
+    void watch(Pending p);
+    void unwatch(List::iterator it);
 
     uint64_t window_ns_ = 10'000'000'000ull;
     std::size_t max_pending_ = 4096;
     List order_;  // oldest first
     std::unordered_map<ProcessKey, List::iterator, KeyHash> index_;
+    List watched_;  // oldest first
+    std::unordered_map<ProcessKey, List::iterator, KeyHash> watched_index_;
     EscalationStats stats_;
 };
 

@@ -153,3 +153,62 @@ TEST_F(EscalationTrackerTest, ReasonsCarryNoUntrustedText)
 
 }  // namespace
 }  // namespace procsentry::rules
+
+namespace procsentry::rules {
+namespace {
+
+// sudo left at its password prompt past the window, then refused: the
+// window's success is followed by the refusal.
+TEST_F(EscalationTrackerTest, RefusalAfterTheWindowFollowsTheSuccess)
+{
+    add(1, 10);
+    t_.expire(110, out_);
+    ASSERT_EQ(out_.size(), 1u);
+    EXPECT_EQ(out_[0].outcome, Outcome::success);
+    EXPECT_FALSE(t_.empty());  // still watched
+    abi::Exit x;
+    x.status = 1;
+    t_.on_exit(ProcessKey{1, 10}, x, out_);
+    ASSERT_EQ(out_.size(), 2u);
+    EXPECT_EQ(out_[1].outcome, Outcome::failure);
+    EXPECT_EQ(out_[1].exit_status, 1);
+    EXPECT_THAT(out_[1].reason, HasSubstr("after the window"));
+    EXPECT_EQ(t_.stats().failed_late, 1u);
+    EXPECT_TRUE(t_.empty());
+}
+
+TEST_F(EscalationTrackerTest, AWatchedProgramThatActsOrExitsCleanlyRaisesNothingMore)
+{
+    add(1, 10);
+    add(2, 20);
+    t_.expire(200, out_);
+    ASSERT_EQ(out_.size(), 2u);
+    // 1 runs a program itself; 2 runs a helper under the caller's ids (keeps watching), then exits 0.
+    t_.on_exec(ProcessKey{1, 10}, true, 1, ids(0, 0), out_);
+    t_.on_exec(ProcessKey{2, 20}, false, 7, ids(1000, 1000), out_);
+    abi::Exit ok;
+    t_.on_exit(ProcessKey{2, 20}, ok, out_);
+    abi::Exit bad;
+    bad.status = 1;
+    t_.on_exit(ProcessKey{1, 10}, bad, out_);
+    EXPECT_EQ(out_.size(), 2u);
+    EXPECT_TRUE(t_.empty());
+}
+
+TEST_F(EscalationTrackerTest, WatchedProgramsAreBounded)
+{
+    for (uint32_t i = 1; i <= 5; i++) {
+        add(i, i);
+        t_.expire(i + 100, out_);
+    }
+    EXPECT_EQ(out_.size(), 5u);
+    abi::Exit bad;
+    bad.status = 1;
+    t_.on_exit(ProcessKey{1, 10}, bad, out_);  // forgotten: max_pending is 3
+    EXPECT_EQ(out_.size(), 5u);
+    t_.on_exit(ProcessKey{5, 50}, bad, out_);
+    EXPECT_EQ(out_.size(), 6u);
+}
+
+}  // namespace
+}  // namespace procsentry::rules
