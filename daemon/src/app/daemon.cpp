@@ -216,6 +216,10 @@ int Daemon::run()
     // After registering: a process started in between is then in both the
     // records and /proc (records win), never in neither.
     step_processes();
+    // A crash before the first tick still leaves a session the next start
+    // can measure the gap from.
+    state_.current().last_ts_ns = boottime_ns();
+    state_.current().last_wall_ns = realtime_ns();
     save_state(true);
     wait_signals();
     arm_tick();
