@@ -1,24 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "alert/alert_factory.hpp"
 
-#include <time.h>
-
+#include "abi/clock.hpp"
 #include "alert/alert_serializer.hpp"
 #include "alert/id_prefix.hpp"
 #include "alert/summary_line.hpp"
 
 namespace procsentry::alert {
-
-namespace {
-
-int64_t clock_ns(clockid_t id)
-{
-    timespec ts{};
-    clock_gettime(id, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 AlertFactory::AlertFactory(HostInfo host) : host_(std::move(host)), id_prefix_(random_id_prefix()) {}
 
@@ -27,9 +15,9 @@ int64_t AlertFactory::boottime_to_realtime(uint64_t boot_ns)
     // Sampled on every call: the offset moves whenever the wall clock is set
     // or slewed, and three vDSO reads cost less than keeping it right.
     // Bracketing the BOOTTIME read halves the error of a preemption between.
-    const int64_t r1 = clock_ns(CLOCK_REALTIME);
-    const int64_t b = clock_ns(CLOCK_BOOTTIME);
-    const int64_t r2 = clock_ns(CLOCK_REALTIME);
+    const int64_t r1 = abi::realtime_ns();
+    const int64_t b = static_cast<int64_t>(abi::boottime_ns());
+    const int64_t r2 = abi::realtime_ns();
     const int64_t offset = r1 + (r2 - r1) / 2 - b;
     return static_cast<int64_t>(boot_ns) + offset;
 }
@@ -44,7 +32,7 @@ Alert AlertFactory::from_event(const rules::Event& ev, const rules::Rule& rule, 
     Alert a;
     a.kind = Kind::rule;
     a.id = next_id();
-    a.time_ns = ev.ts_ns ? boottime_to_realtime(ev.ts_ns) : clock_ns(CLOCK_REALTIME);
+    a.time_ns = ev.ts_ns ? boottime_to_realtime(ev.ts_ns) : abi::realtime_ns();
     a.rule = rule.name;
     a.type = rule.type;
     a.severity = sev;
@@ -61,7 +49,7 @@ Alert AlertFactory::sensor(std::string what, rules::Severity sev, std::string su
     Alert a;
     a.kind = Kind::sensor;
     a.id = next_id();
-    a.time_ns = ts_ns ? boottime_to_realtime(ts_ns) : clock_ns(CLOCK_REALTIME);
+    a.time_ns = ts_ns ? boottime_to_realtime(ts_ns) : abi::realtime_ns();
     a.severity = sev;
     a.sensor_what = std::move(what);
     a.sensor_count = count;
@@ -77,7 +65,7 @@ Alert AlertFactory::summary(uint64_t suppressed, int64_t first_ns, int64_t last_
     Alert a;
     a.kind = Kind::summary;
     a.id = next_id();
-    a.time_ns = clock_ns(CLOCK_REALTIME);
+    a.time_ns = abi::realtime_ns();
     a.severity = rules::Severity::info;
     a.sensor_count = suppressed;
     a.first_ns = first_ns;

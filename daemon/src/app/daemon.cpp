@@ -5,11 +5,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi/clock.hpp"
 #include "alert/host_info.hpp"
 #include "app/log.hpp"
 #include "app/status_json.hpp"
@@ -23,20 +23,6 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr auto kSinkStopDeadline = std::chrono::milliseconds(5000);
 constexpr std::size_t kReplayMessagesPerTurn = 64;
-
-int64_t realtime_ns()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000ll + ts.tv_nsec;
-}
-
-uint64_t boottime_ns()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // Peak resident memory, for the replay summary the benchmark reads.
 std::string peak_rss_kb()
@@ -74,7 +60,7 @@ bool Daemon::step_config(std::string& err)
         return false;
     }
     config_ = std::make_shared<const rules::Config>(std::move(res.config));
-    config_loaded_ns_ = realtime_ns();
+    config_loaded_ns_ = abi::realtime_ns();
     return true;
 }
 
@@ -131,7 +117,7 @@ void Daemon::report_previous_session()
     // downtime hid nothing that was being watched.
     if (opts_.replay || !prev || prev->boot_id != cur.boot_id || prev->last_ts_ns == 0 || !state_.enabled())
         return;
-    const uint64_t now = boottime_ns();
+    const uint64_t now = abi::boottime_ns();
     const uint64_t gap = now > prev->last_ts_ns ? now - prev->last_ts_ns : 0;
     if (prev->clean) {
         pipeline_->sensor_alert("monitoring_gap", rules::Severity::low,
@@ -218,8 +204,8 @@ int Daemon::run()
     step_processes();
     // A crash before the first tick still leaves a session the next start
     // can measure the gap from.
-    state_.current().last_ts_ns = boottime_ns();
-    state_.current().last_wall_ns = realtime_ns();
+    state_.current().last_ts_ns = abi::boottime_ns();
+    state_.current().last_wall_ns = abi::realtime_ns();
     save_state(true);
     wait_signals();
     arm_tick();
@@ -298,8 +284,8 @@ void Daemon::on_tick()
         rate_records_ = recs;
         rate_at_ = now;
         auto& cur = state_.current();
-        cur.last_ts_ns = boottime_ns();
-        cur.last_wall_ns = realtime_ns();
+        cur.last_ts_ns = abi::boottime_ns();
+        cur.last_wall_ns = abi::realtime_ns();
         save_state(false);
         notify_.status(status_line());
     }
@@ -419,7 +405,7 @@ bool Daemon::reload(std::string& message)
         return false;
     }
     config_ = next;
-    config_loaded_ns_ = realtime_ns();
+    config_loaded_ns_ = abi::realtime_ns();
     config_error_.clear();
     pipeline_->set_config(config_);
     if (link_)

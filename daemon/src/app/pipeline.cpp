@@ -1,31 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "app/pipeline.hpp"
 
-#include <ctime>
 #include <sys/stat.h>
 #include <variant>
 
 #include <procsentry/procsentry_abi.h>
 
+#include "abi/clock.hpp"
 #include "format/names.hpp"
 
 namespace procsentry::app {
 
 namespace {
-
-uint64_t boottime_ns()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-int64_t realtime_ns()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000ll + ts.tv_nsec;
-}
 
 rules::DetectorOptions detector_options(const rules::Config& c, uint32_t host_userns)
 {
@@ -149,7 +135,7 @@ void Pipeline::emit_events(const abi::Record* rec)
         if (rec)
             detector_->complete(ev, *rec);
         if (now == 0)
-            now = realtime_ns();
+            now = abi::realtime_ns();
         for (const auto& m : matches_)
             noise_->offer(factory_.from_event(ev, *m.rule, m.severity), now);
     }
@@ -167,19 +153,19 @@ void Pipeline::sensor_alert(const std::string& what, rules::Severity sev, const 
 {
     if (sev == rules::Severity::none)
         return;
-    emit(factory_.sensor(what, sev, summary, count, boottime_ns()));
+    emit(factory_.sensor(what, sev, summary, count, abi::boottime_ns()));
 }
 
 void Pipeline::tick()
 {
+    const uint64_t now = abi::boottime_ns();
     if (opts_.live) {
         // A replay's records carry old times: the detector expires by them.
         events_.clear();
-        detector_->expire(boottime_ns(), events_);
+        detector_->expire(now, events_);
         emit_events(nullptr);
     }
-    noise_->tick(realtime_ns());
-    const uint64_t now = boottime_ns();
+    noise_->tick(abi::realtime_ns());
     if (loss_.due(now)) {
         const auto rep = loss_.take(now);
         sensor_alert("records_lost", config_->daemon.loss_severity,

@@ -14,7 +14,7 @@ SinkSet::~SinkSet() { stop(std::chrono::milliseconds(2000)); }
 void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
 {
     std::vector<Entry> next;
-    std::vector<Entry> fresh;  // made now, started only when all could be made
+    std::vector<sinks::Sink*> fresh;  // made now, started only when all could be made
     for (const auto& spec : specs) {
         bool kept = false;
         for (auto& e : entries_) {
@@ -44,7 +44,7 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
             throw std::runtime_error("sink '" + spec.name + "': " +
                                      (error.empty() ? "unknown type '" + spec.type + "'" : error));
         }
-        fresh.push_back({spec, nullptr});
+        fresh.push_back(e.sink.get());
         next.push_back(std::move(e));
     }
     // Old sinks go first: a replaced HTTP sink releases its spool directory
@@ -69,12 +69,8 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
         it->dropped += h.dropped + h.queued;  // what it could not deliver before it went
         it->retries += h.retries;
     }
-    for (auto& e : next)
-        for (auto& f : fresh)
-            if (f.spec == e.spec) {
-                e.sink->start();
-                break;
-            }
+    for (auto* s : fresh)
+        s->start();
     entries_ = std::move(next);
 }
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "proctable/container_pattern.hpp"
-#include "proctable/monotonic_clock.hpp"
+#include "abi/clock.hpp"
 
 namespace procsentry::proctable {
 
@@ -104,7 +104,7 @@ std::string CgroupResolver::container_id(uint64_t cgroup_id)
         return it->second;
     }
     ++stats_.misses;
-    const uint64_t now = monotonic_ns();
+    const uint64_t now = abi::monotonic_ns();
     if (walked_ && now - last_walk_ns_ < min_interval_ns_) {
         ++stats_.rate_limited;
         return {};

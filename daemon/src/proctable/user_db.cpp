@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "proctable/monotonic_clock.hpp"
+#include "abi/clock.hpp"
 
 namespace procsentry::proctable {
 
@@ -118,7 +118,7 @@ bool UserDb::reload(const std::string& path, int64_t& stamp, bool is_group)
 
 void UserDb::refresh()
 {
-    const auto now = static_cast<int64_t>(monotonic_ns());
+    const auto now = static_cast<int64_t>(abi::monotonic_ns());
     if (checked_once_ && static_cast<uint64_t>(now - checked_ns_) < check_interval_ns_)
         return;
     checked_once_ = true;
