@@ -23,6 +23,8 @@ include daemon/daemon.mk
 include daemon/systemd/systemd.mk
 include tests/vm/vm.mk
 -include bench/bench.mk
+-include packaging/packaging.mk
+-include tests/install/install.mk
 
 deps:
 	bash $(TOP)/scripts/install-deps.sh
@@ -39,22 +41,84 @@ test: deps
 	$(MAKE) scenarios-selftest
 	$(MAKE) test-kmod-all
 
-# DKMS source tree + userspace tools.  Full packaging comes with the install issue.
-install: daemon
-	install -d $(DESTDIR)/usr/src/procsentry-$(VERSION)
-	cp -r kmod include dkms.conf $(DESTDIR)/usr/src/procsentry-$(VERSION)/
-	rm -f $(DESTDIR)/usr/src/procsentry-$(VERSION)/kmod/*.o \
-		$(DESTDIR)/usr/src/procsentry-$(VERSION)/kmod/*.ko
-	install -D -m 0755 $(BUILD)/daemon/procsentry-dump $(DESTDIR)$(PREFIX)/sbin/procsentry-dump
-	if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null; then \
-		dkms add procsentry/$(VERSION) || true; \
-		dkms build procsentry/$(VERSION) && dkms install procsentry/$(VERSION); \
+# Installation from source (docs/INSTALL.md).  install-files only copies files (DESTDIR-safe,
+# used by debian/rules too); install/uninstall also run DKMS and systemctl on this machine.
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/procsentry
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/procsentry
+DKMS_SRC := /usr/src/procsentry-$(VERSION)
+INSTALL_SKIP_DAEMON ?=
+
+.PHONY: install-files install-dkms-src install-config
+
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/include/procsentry
+	install -m 0644 kmod/*.c kmod/*.h kmod/Kbuild $(DESTDIR)$(DKMS_SRC)/kmod/
+	test ! -f kmod/Makefile || install -m 0644 kmod/Makefile $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 0644 include/procsentry/*.h $(DESTDIR)$(DKMS_SRC)/include/procsentry/
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf > $(DESTDIR)$(DKMS_SRC)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+# The shipped configuration is installed only where none exists: an edited file is never
+# replaced (the new default goes next to it as procsentry.json.dist).
+install-config:
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/procsentry
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/procsentry/procsentry.json ] && \
+	   ! cmp -s daemon/etc/procsentry.json $(DESTDIR)$(SYSCONFDIR)/procsentry/procsentry.json; then \
+		install -m 0644 daemon/etc/procsentry.json $(DESTDIR)$(SYSCONFDIR)/procsentry/procsentry.json.dist; \
+		echo "install: kept the edited $(SYSCONFDIR)/procsentry/procsentry.json; the shipped one is procsentry.json.dist"; \
+	else \
+		install -m 0644 daemon/etc/procsentry.json $(DESTDIR)$(SYSCONFDIR)/procsentry/procsentry.json; \
 	fi
 
+install-files: $(if $(INSTALL_SKIP_DAEMON),,daemon) install-dkms-src install-config
+	install -D -m 0755 $(BUILD)/daemon/procsentryd $(DESTDIR)$(SBINDIR)/procsentryd
+	install -D -m 0755 $(BUILD)/daemon/procsentryctl $(DESTDIR)$(SBINDIR)/procsentryctl
+	install -D -m 0755 $(BUILD)/daemon/procsentry-dump $(DESTDIR)$(SBINDIR)/procsentry-dump
+	install -D -m 0755 scripts/procsentry-load-module $(DESTDIR)$(LIBEXECDIR)/procsentry-load-module
+	install -D -m 0644 daemon/systemd/procsentry.service $(DESTDIR)$(UNITDIR)/procsentry.service
+	install -D -m 0644 daemon/systemd/procsentry-module.service $(DESTDIR)$(UNITDIR)/procsentry-module.service
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# On this machine: files, then DKMS (add, build, install for the running kernel), then the units
+# enabled and started.  A module the kernel refuses is reported with its cause and fix by
+# procsentry-load-module; the daemon then runs degraded and says the same in `procsentryctl status`.
+install: install-files
+	@test -z "$(DESTDIR)" || { echo "install: with DESTDIR use make install-files"; exit 1; }
+	@command -v dkms >/dev/null || { echo "install: dkms is missing: apt-get install dkms"; exit 1; }
+	-dkms remove procsentry/$(VERSION) --all >/dev/null 2>&1
+	dkms add procsentry/$(VERSION)
+	dkms build procsentry/$(VERSION) || { echo "install: dkms build failed; are the headers of \
+	the running kernel installed (apt-get install linux-headers-$$(uname -r))?"; exit 1; }
+	dkms install --force procsentry/$(VERSION)
+	if [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload; \
+		$(LIBEXECDIR)/procsentry-load-module --reload-stale || true; \
+		systemctl enable procsentry.service; \
+		systemctl restart procsentry.service; \
+	else \
+		$(LIBEXECDIR)/procsentry-load-module || true; \
+		echo "install: systemd is not running: start procsentryd yourself"; \
+	fi
+
+# Removes what install put in place but the configuration and state (PURGE=1 removes them too).
 uninstall:
+	@test -z "$(DESTDIR)" || { echo "uninstall: DESTDIR is not supported"; exit 1; }
+	if [ -d /run/systemd/system ]; then \
+		systemctl disable --now procsentry.service procsentry-module.service 2>/dev/null || true; \
+	fi
+	-$(LIBEXECDIR)/procsentry-load-module --unload
 	-dkms remove procsentry/$(VERSION) --all
-	rm -rf $(DESTDIR)/usr/src/procsentry-$(VERSION)
-	rm -f $(DESTDIR)$(PREFIX)/sbin/procsentry-dump
+	rm -rf $(DKMS_SRC)
+	rm -f $(SBINDIR)/procsentryd $(SBINDIR)/procsentryctl $(SBINDIR)/procsentry-dump \
+		$(UNITDIR)/procsentry.service $(UNITDIR)/procsentry-module.service /run/procsentry-module.error
+	rm -rf $(LIBEXECDIR) $(DOCDIR)
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	if [ -n "$(PURGE)" ]; then rm -rf $(SYSCONFDIR)/procsentry /var/lib/procsentry /var/log/procsentry; \
+	else echo "uninstall: kept $(SYSCONFDIR)/procsentry, /var/lib/procsentry and /var/log/procsentry (PURGE=1 removes them)"; fi
 
 clean:
 	rm -rf $(BUILD)
