@@ -15,7 +15,7 @@ FUZZERS := fuzz_decoder fuzz_json fuzz_replay fuzz_genl fuzz_config
 .PHONY: daemon daemon-static daemon-configure test-unit test-unit-plain test-unit-asan test-unit-fuzz
 
 daemon-configure:
-	cmake -S $(DAEMON_DIR) -B $(DAEMON_BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S $(DAEMON_DIR) -B $(DAEMON_BUILD) -DCMAKE_BUILD_TYPE=Release -DPROCSENTRY_VERSION=$(VERSION)
 
 daemon: daemon-configure
 	cmake --build $(DAEMON_BUILD) -j$(DAEMON_JOBS) --target procsentryd procsentryctl procsentry-dump

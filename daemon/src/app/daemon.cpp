@@ -146,6 +146,9 @@ void Daemon::step_source()
             if (s == KernelLink::State::degraded)
                 pipeline_->sensor_alert("sensor_degraded", rules::Severity::high,
                                         "process monitoring is not running: " + reason, 0);
+            if (s == KernelLink::State::registered && !link_->version_mismatch().empty())
+                pipeline_->sensor_alert("sensor_version_mismatch", rules::Severity::medium,
+                                        link_->version_mismatch(), 0);
             notify_.status(status_line());
         });
     link_->set_argv_max(config_->daemon.argv_max);
@@ -344,6 +347,8 @@ std::string Daemon::status_line() const
         s += std::string(", module ") + KernelLink::name(link_->state());
     if (link_ && !link_->reason().empty() && state_.enabled())
         s += " (" + link_->reason() + ")";
+    if (link_ && !link_->version_mismatch().empty())
+        s += " (module version mismatch)";
     const auto& c = pipeline_->counters();
     s += ", " + std::to_string(static_cast<uint64_t>(events_per_sec_)) + " records/s, " +
          std::to_string(c.alerts) + " alerts";
@@ -426,6 +431,8 @@ Json::Value Daemon::status()
         k["state"] = KernelLink::name(link_->state());
         k["reason"] = link_->reason();
         k["abi_version"] = link_->abi_version();
+        k["module_version"] = link_->module_version();
+        k["version_mismatch"] = link_->version_mismatch();
         k["nr_cpus"] = link_->nr_cpus();
         if (link_->module_stats())
             k["module"] = module_stats_json(*link_->module_stats());

@@ -31,8 +31,14 @@ std::string fix_for(source::SourceError::Kind k)
 }
 }  // namespace
 
-KernelLink::KernelLink(boost::asio::io_context& io, OnMessage on_msg, OnLoss on_loss, OnState on_state)
-    : io_(io), on_msg_(std::move(on_msg)), on_loss_(std::move(on_loss)), on_state_(std::move(on_state)), retry_(io)
+KernelLink::KernelLink(boost::asio::io_context& io, OnMessage on_msg, OnLoss on_loss, OnState on_state,
+                       ModuleInfo::Paths module_paths)
+    : io_(io),
+      on_msg_(std::move(on_msg)),
+      on_loss_(std::move(on_loss)),
+      on_state_(std::move(on_state)),
+      module_info_(std::move(module_paths)),
+      retry_(io)
 {
 }
 
@@ -161,7 +167,10 @@ void KernelLink::connect()
         src_->set_config(PROCSENTRY_MASK_ALL, argv_max_);
         sd_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, dup(src_->fd()));
     } catch (const source::SourceError& e) {
-        fail(std::string(e.what()) + fix_for(e.kind()),
+        // procsentry-load-module knows why modprobe failed (signature, lockdown, no build for
+        // this kernel): its verdict beats a generic hint.
+        const auto why = e.kind() == source::SourceError::Kind::not_loaded ? module_info_.load_error() : std::nullopt;
+        fail(std::string(e.what()) + (why ? ": procsentry-module.service reported " + *why : fix_for(e.kind())),
              e.kind() == source::SourceError::Kind::abi_mismatch ? 60 : 5);
         return;
     } catch (const std::exception& e) {
@@ -170,8 +179,12 @@ void KernelLink::connect()
     }
     state_ = State::registered;
     reason_.clear();
-    log_notice("registered with procsentry.ko: ABI " + std::to_string(abi_) + ", " + std::to_string(nr_cpus_) +
-               " CPUs");
+    module_version_ = module_info_.loaded_version().value_or("unknown");
+    mismatch_ = module_version_ == "unknown" ? "" : ModuleInfo::mismatch(module_version_, PROCSENTRY_VERSION);
+    log_notice("registered with procsentry.ko " + module_version_ + ": ABI " + std::to_string(abi_) + ", " +
+               std::to_string(nr_cpus_) + " CPUs");
+    if (!mismatch_.empty())
+        log_warn(mismatch_);
     on_state_(state_, reason_);
     arm_read();
 }

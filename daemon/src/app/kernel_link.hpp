@@ -16,6 +16,7 @@
 #include <string>
 
 #include "abi/stats.hpp"
+#include "app/module_info.hpp"
 #include "source/netlink_source.hpp"
 
 namespace procsentry::app {
@@ -27,7 +28,8 @@ public:
     using OnLoss = std::function<void(const std::string& cause, uint64_t n)>;
     using OnState = std::function<void(State, const std::string& reason)>;
 
-    KernelLink(boost::asio::io_context& io, OnMessage on_msg, OnLoss on_loss, OnState on_state);
+    KernelLink(boost::asio::io_context& io, OnMessage on_msg, OnLoss on_loss, OnState on_state,
+               ModuleInfo::Paths module_paths = {});
     ~KernelLink();
 
     // Argument bytes asked from the module; applied now when registered.
@@ -42,6 +44,10 @@ public:
     const std::string& reason() const { return reason_; }
     uint32_t abi_version() const { return abi_; }
     uint32_t nr_cpus() const { return nr_cpus_; }
+    // Of the module registered with (sysfs); empty before the first registration.
+    const std::string& module_version() const { return module_version_; }
+    // Non-empty when the registered module is another version than this daemon.
+    const std::string& version_mismatch() const { return mismatch_; }
     const std::optional<abi::Stats>& module_stats() const { return stats_; }
     source::SourceCounters counters() const;
     static const char* name(State s);
@@ -61,6 +67,8 @@ private:
     uint32_t argv_max_ = 4096;
     State state_ = State::disabled;
     std::string reason_;
+    ModuleInfo module_info_;
+    std::string module_version_, mismatch_;
     uint32_t abi_ = 0, nr_cpus_ = 0;
     std::unique_ptr<source::NetlinkSource> src_;
     std::unique_ptr<boost::asio::posix::stream_descriptor> sd_;
