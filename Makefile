@@ -11,7 +11,7 @@ DESTDIR ?=
 PREFIX ?= /usr
 
 .PHONY: all kmod daemon test test-unit test-kmod test-kmod-all demo bench install uninstall \
-	clean deps checkpatch
+	clean deps checkpatch test-scripts test-dkms
 
 all: daemon
 
@@ -39,7 +39,17 @@ test: deps
 	$(MAKE) test-unit
 	$(MAKE) systemd-verify
 	$(MAKE) scenarios-selftest
+	$(MAKE) test-scripts
+	$(MAKE) test-dkms
 	$(MAKE) test-kmod-all
+
+# procsentry-load-module's diagnoses against stand-ins (host only).
+test-scripts:
+	bash $(TOP)/tests/scripts/load-module-test.sh
+
+# `dkms build` of the installed source tree against this machine's Debian kernel headers.
+test-dkms:
+	BUILD=$(BUILD) VERSION=$(VERSION) bash $(TOP)/tests/dkms/dkms-build-test.sh
 
 # Installation from source (docs/INSTALL.md).  install-files only copies files (DESTDIR-safe,
 # used by debian/rules too); install/uninstall also run DKMS and systemctl on this machine.

@@ -9,6 +9,10 @@ PKGS=(
   build-essential gcc g++ make cmake pkg-config clang
   # out-of-tree kernel module builds against Debian headers (5.10 .. 6.12)
   kmod dwarves bc flex bison libelf-dev libssl-dev dkms debhelper
+  # `make test-dkms`: dkms build against the headers of this machine's own Debian kernel package
+  linux-headers-amd64
+  # packages (make deb, make bundle) and the install test (debootstrap + systemd guest)
+  dh-dkms lintian debootstrap e2fsprogs shellcheck
   # QEMU harness: TCG guest, busybox initramfs, unpacking kernel .debs
   qemu-system-x86 busybox-static cpio gzip xz-utils zstd dpkg-dev debian-archive-keyring
   # daemon libraries
