@@ -40,6 +40,7 @@ test: deps
 	$(MAKE) systemd-verify
 	$(MAKE) scenarios-selftest
 	$(MAKE) test-scripts
+	$(MAKE) test-bundle
 	$(MAKE) test-dkms
 	$(MAKE) test-kmod-all
 
