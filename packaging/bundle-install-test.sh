@@ -178,6 +178,16 @@ expect_no_out "a bundled package is never asked for" 'apt-get install.*procsentr
 expect_no_out "a virtual package provided by an installed one is satisfied" 'mail-transport-agent'
 expect_no_out "kmod (installed) not reported" 'needs kmod'
 
+# --kernel: the headers of that kernel are what is checked and asked for; no path tricks.
+MODROOT=$T/nomodules run "$B" --check --kernel 6.1.0-99-amd64
+expect_rc "--kernel, headers missing" 2
+expect_out "--kernel: that kernel's headers reported" 'headers of kernel 6\.1\.0-99-amd64 \('
+expect_out "--kernel: its headers package asked for" 'apt-get install --no-install-recommends linux-headers-6\.1\.0-99-amd64 '
+run "$B" --check --kernel ../../etc
+expect_rc "--kernel with a path refused" 1
+run "$B" --kernel
+expect_rc "--kernel without a value refused" 1
+
 # Without --check, missing prerequisites stop before dpkg; --force goes on; --check --force does not.
 MODROOT=$T/nomodules FAKE_NO_DKMS=1 run "$B"
 expect_rc "install with missing prerequisites" 2

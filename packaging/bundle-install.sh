@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-Usage: ./install.sh [--check] [--force] [--help]
+Usage: ./install.sh [--check] [--force] [--kernel RELEASE] [--help]
 
 Installs (or upgrades to) the procsentry packages of this bundle on this host, offline:
   1. verifies every file against SHA256SUMS (refuses on any mismatch);
@@ -22,6 +22,10 @@ Options:
   --check   only steps 1 and 2 (needs no root, changes nothing)
   --force   install even if prerequisites are missing (dpkg then leaves the packages
             unconfigured until they are installed: apt-get -f install)
+  --kernel RELEASE
+            check the headers of, and afterwards the module built for, that kernel instead of
+            the running one: for an image being prepared in a chroot, or a host that will boot a
+            newly installed kernel (the module is then loaded at that boot, not now)
   --help    this text
 
 Exit codes:
@@ -30,7 +34,8 @@ Exit codes:
   2  prerequisites missing (nothing was installed)
   3  a file is missing or does not match SHA256SUMS (nothing was installed)
   4  dpkg -i failed
-  5  installed, but the module is not loaded or procsentry is not active (cause and fix shown)
+  5  installed, but the module is not loaded or procsentry is not active (cause and fix shown);
+     with --kernel for another kernel: the module was not built for it
 EOF
 }
 
@@ -42,14 +47,24 @@ ERRFILE=${PROCSENTRY_MODULE_ERROR_FILE:-/run/procsentry-module.error}
 
 check_only=0
 force=0
-for arg in "$@"; do
-	case $arg in
+kernel=
+while [ $# -gt 0 ]; do
+	case $1 in
 	--check) check_only=1 ;;
 	--force) force=1 ;;
+	--kernel=?*) kernel=${1#--kernel=} ;;
+	--kernel)
+		if [ $# -lt 2 ] || [ -z "$2" ]; then echo "install.sh: --kernel needs a kernel release" >&2; exit 1; fi
+		kernel=$2
+		shift ;;
 	-h | --help) usage; exit 0 ;;
-	*) echo "install.sh: unknown option '$arg' (see --help)" >&2; exit 1 ;;
+	*) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 1 ;;
 	esac
+	shift
 done
+case $kernel in
+*/* | .*) echo "install.sh: --kernel '$kernel' is not a kernel release" >&2; exit 1 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -166,12 +181,14 @@ add_missing() {
 	case " ${missing_pkgs[*]} " in *" $1 "*) ;; *) missing_pkgs+=("$1") ;; esac
 }
 
-krel=$(uname -r)
+running=$(uname -r)
+krel=${kernel:-$running}
+if [ "$krel" = "$running" ]; then kdesc="the running kernel $krel"; else kdesc="kernel $krel"; fi
 if [ "$(uname -m)" != x86_64 ]; then
 	problems+=("this host runs $(uname -m): the procsentry module supports x86_64 only")
 fi
 if [ ! -e "$MODROOT/$krel/build" ]; then
-	problems+=("headers of the running kernel $krel ($MODROOT/$krel/build is missing): DKMS cannot build the module")
+	problems+=("headers of $kdesc ($MODROOT/$krel/build is missing): DKMS cannot build the module")
 	add_missing "linux-headers-$krel"
 fi
 if ! command -v dkms >/dev/null 2>&1; then
@@ -220,7 +237,7 @@ if [ ${#problems[@]} -gt 0 ]; then
 	fi
 	say "--force: installing anyway" >&2
 else
-	say "prerequisites present: kernel $krel headers, dkms, all dependencies of ${debs[*]}"
+	say "prerequisites present: headers of $kdesc, dkms, all dependencies of ${debs[*]}"
 fi
 
 [ "$check_only" -eq 0 ] || exit 0
@@ -242,7 +259,16 @@ echo
 echo "== dkms status procsentry"
 dkms status procsentry 2>&1 || true
 echo "== kernel module"
-if [ -d "$SYSMOD" ]; then
+if [ "$krel" != "$running" ]; then
+	# Nothing can be loaded for a kernel that is not running: check what DKMS built for it.
+	if ko=$(modinfo -k "$krel" -n procsentry 2>/dev/null) && [ -f "$ko" ]; then
+		echo "procsentry $(modinfo -k "$krel" -F version procsentry 2>/dev/null) is built for kernel $krel: $ko"
+		echo "(loaded by procsentry-module.service when $krel boots)"
+	else
+		rc=5
+		echo "procsentry is NOT built for kernel $krel: dkms autoinstall -k $krel; see /var/lib/dkms/procsentry/*/build/make.log"
+	fi
+elif [ -d "$SYSMOD" ]; then
 	echo "procsentry $(cat "$SYSMOD/version" 2>/dev/null || echo '?') is loaded (kernel $krel)"
 else
 	rc=5
