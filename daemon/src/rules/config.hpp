@@ -56,6 +56,11 @@ struct SyslogSinkSpec {
     std::string transport = "unix";  // "unix" (datagram) or "tcp" (RFC 6587 octet counting)
     std::string address = "/dev/log";  // socket path, or "host:port" for tcp
     std::string facility = "authpriv";
+    // "rfc3164": <PRI>Mmm dd hh:mm:ss procsentryd[PID]: MSG, what syslog(3) writes to /dev/log
+    // and the only header journald parses (SYSLOG_IDENTIFIER, `journalctl -t procsentryd`);
+    // "rfc5424" with structured data for collectors.  Empty: rfc3164 for unix, rfc5424 for tcp
+    // (the loader always fills it in).
+    std::string format;
 
     bool operator==(const SyslogSinkSpec&) const = default;
 };

@@ -79,6 +79,8 @@ void ConfigSinkReader::read_sink(const Json::Value& v, const std::string& path, 
     } else if (s.type == "syslog") {
         if (const Json::Value* sl = reader_.member(v, path, "syslog", false))
             read_syslog(*sl, ConfigReader::member_path(path, "syslog"), s.syslog);
+        if (s.syslog.format.empty())
+            s.syslog.format = s.syslog.transport == "unix" ? "rfc3164" : "rfc5424";
     } else if (s.type == "http") {
         const Json::Value* h = reader_.member(v, path, "http", true);
         if (h)
@@ -115,7 +117,7 @@ void ConfigSinkReader::read_file(const Json::Value& v, const std::string& path, 
 
 void ConfigSinkReader::read_syslog(const Json::Value& v, const std::string& path, SyslogSinkSpec& s)
 {
-    if (!reader_.object(v, path, {"transport", "address", "facility"}))
+    if (!reader_.object(v, path, {"transport", "address", "facility", "format"}))
         return;
     std::string transport = s.transport;
     const bool transport_given = reader_.get(v, path, "transport", transport);
@@ -125,6 +127,14 @@ void ConfigSinkReader::read_syslog(const Json::Value& v, const std::string& path
         return;
     }
     s.transport = transport;
+    s.format = transport == "unix" ? "rfc3164" : "rfc5424";
+    std::string format;
+    if (reader_.get(v, path, "format", format)) {
+        if (format == "rfc3164" || format == "rfc5424")
+            s.format = format;
+        else
+            errors_.add(ConfigReader::member_path(path, "format"), v["format"], "unknown format (rfc3164 or rfc5424)");
+    }
     // The default address suits unix only: a tcp sink must say where.
     std::string address;
     const bool address_given = reader_.get(v, path, "address", address, transport == "tcp");

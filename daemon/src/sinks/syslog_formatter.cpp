@@ -36,11 +36,14 @@ std::string header_field(std::string_view v, std::size_t max)
 
 }  // namespace
 
-SyslogFormatter::SyslogFormatter(int facility, std::string_view hostname, int pid, std::string_view app)
+SyslogFormatter::SyslogFormatter(int facility, std::string_view hostname, int pid, std::string_view app,
+                                 Style style)
     : facility_(facility),
       hostname_(header_field(hostname, 255)),
-      app_(header_field(app, 48)),
-      procid_(std::to_string(pid))
+      // RFC 3164's TAG is at most 32 alphanumeric characters; journald reads up to '['.
+      app_(header_field(app, style == Style::rfc3164 ? 32 : 48)),
+      procid_(std::to_string(pid)),
+      style_(style)
 {
 }
 
@@ -97,12 +100,41 @@ std::string SyslogFormatter::timestamp(int64_t time_ns)
     return buf;
 }
 
+std::string SyslogFormatter::timestamp_3164(int64_t time_ns)
+{
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (time_ns <= 0)
+        return "-";
+    const time_t secs = static_cast<time_t>(time_ns / 1000000000);
+    struct tm tm {};
+    if (!localtime_r(&secs, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11)
+        return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", kMonths[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    return buf;
+}
+
 std::string SyslogFormatter::header(const alert::Serialized& a, std::size_t truncated_from) const
 {
     std::string h;
     h.reserve(160);
     h += '<';
     h += std::to_string(facility_ * 8 + severity_code(a.severity));
+    if (style_ == Style::rfc3164) {
+        // No structured data: a cut JSON line is announced in front of it instead.
+        h += '>';
+        h += timestamp_3164(a.time_ns);
+        h += ' ';
+        h += app_;
+        h += '[';
+        h += procid_;
+        h += "]:";
+        if (truncated_from > 0)
+            h += " truncated=" + std::to_string(truncated_from);
+        return h;
+    }
     h += ">1 ";
     h += timestamp(a.time_ns);
     h += ' ';

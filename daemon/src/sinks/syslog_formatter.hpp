@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-// RFC 5424 messages for alerts:
-//   <PRI>1 TIMESTAMP HOSTNAME procsentryd PID ALERT
-//   [procsentry@32473 id="..." severity="..."] {json}
+// Syslog messages for alerts, in one of two styles:
+//   rfc5424  <PRI>1 TIMESTAMP HOSTNAME procsentryd PID ALERT
+//            [procsentry@32473 id="..." severity="..."] {json}
+//   rfc3164  <PRI>Mmm dd hh:mm:ss procsentryd[PID]: {json}
+// The second is what syslog(3) sends to /dev/log: journald (which does not
+// parse RFC 5424) takes SYSLOG_IDENTIFIER and SYSLOG_PID from it and keeps
+// the JSON alone as MESSAGE.
 // No BOM: the JSON line is ASCII-safe after escaping, and a BOM confuses
 // receivers that treat MSG as opaque bytes.
 #pragma once
@@ -23,7 +27,10 @@ public:
     // procsentry has none of its own).
     static constexpr std::string_view sd_id = "procsentry@32473";
 
-    SyslogFormatter(int facility, std::string_view hostname, int pid, std::string_view app = "procsentryd");
+    enum class Style { rfc5424, rfc3164 };
+
+    SyslogFormatter(int facility, std::string_view hostname, int pid, std::string_view app = "procsentryd",
+                    Style style = Style::rfc5424);
 
     // The whole message, at most max_bytes long (0 = unbounded).  A JSON line
     // that does not fit is cut on a UTF-8 character boundary and the
@@ -39,6 +46,8 @@ public:
     static void escape_sd_value(std::string_view v, std::string& out);
     // "2026-11-28T04:15:05.123456Z" (UTC, microseconds), "-" for 0.
     static std::string timestamp(int64_t time_ns);
+    // "Nov 28 04:15:05" in local time (RFC 3164; day padded with a space), "-" for 0.
+    static std::string timestamp_3164(int64_t time_ns);
 
 private:
     std::string header(const alert::Serialized& a, std::size_t truncated_from) const;
@@ -47,6 +56,7 @@ private:
     std::string hostname_;  // PRINTUSASCII only, at most 255
     std::string app_;
     std::string procid_;
+    Style style_;
 };
 
 }  // namespace procsentry::sinks

@@ -25,7 +25,10 @@ std::unique_ptr<SyslogFormatter> SyslogSink::make_formatter(const std::string& s
     if (!facility)
         throw std::runtime_error("syslog sink '" + sink + "': syslog.facility: unknown facility '" + spec.facility +
                                  "' (expected one of " + std::string(SyslogFormatter::facility_names()) + ")");
-    return std::make_unique<SyslogFormatter>(*facility, hostname, static_cast<int>(getpid()));
+    return std::make_unique<SyslogFormatter>(
+        *facility, hostname, static_cast<int>(getpid()), "procsentryd",
+        spec.format == "rfc5424" || (spec.format.empty() && spec.transport == "tcp") ? SyslogFormatter::Style::rfc5424
+                                                                                   : SyslogFormatter::Style::rfc3164);
 }
 
 SyslogSink::SyslogSink(std::string name, Options opts, const rules::SyslogSinkSpec& spec,

@@ -434,6 +434,11 @@ TEST(ConfigLoader, SyslogSink)
     EXPECT_EQ(r.config.sinks[0].syslog.transport, "unix");
     EXPECT_EQ(r.config.sinks[0].syslog.address, "/dev/log");
     EXPECT_EQ(r.config.sinks[0].syslog.facility, "authpriv");
+    EXPECT_EQ(r.config.sinks[0].syslog.format, "rfc3164");
+    EXPECT_EQ(load(sl(R"({"transport": "tcp", "address": "logs.example:6514"})")).config.sinks[0].syslog.format,
+              "rfc5424");
+    EXPECT_EQ(load(sl(R"({"format": "rfc5424"})")).config.sinks[0].syslog.format, "rfc5424");
+    expect_error(sl(R"({"format": "json"})"), "sinks[0].syslog.format", "\"json\"", "rfc3164 or rfc5424");
     expect_error(sl(R"({"transport": "udp"})"), "sinks[0].syslog.transport", "\"udp\"", "unix or tcp");
     expect_error(sl(R"({"transport": "tcp"})"), "sinks[0].syslog.address", "", "missing");
     expect_error(sl(R"({"address": "localhost:514"})"), "sinks[0].syslog.address", "\"localhost:514\"",

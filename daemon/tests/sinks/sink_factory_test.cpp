@@ -64,6 +64,7 @@ TEST(SinkFactory, SyslogSinkUsesTheHostnameGiven)
     auto sys = spec("s", "syslog");
     sys.syslog.address = d.path() + "/log";
     sys.syslog.facility = "daemon";
+    sys.syslog.format = "rfc5424";  // the hostname is in RFC 5424's header only
     auto s = make_sink(sys, "web-7");
     s->start();
     s->submit(make_alert("a", Severity::medium));

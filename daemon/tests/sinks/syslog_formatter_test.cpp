@@ -31,6 +31,27 @@ TEST(SyslogFormatter, HeaderFieldsAndStructuredData)
     EXPECT_EQ(p->msg, a->json);
 }
 
+TEST(SyslogFormatter, Rfc3164IsWhatJournaldParses)
+{
+    // journald: <PRI>, then an RFC 3164 date it skips, then "identifier[pid]: " -> SYSLOG_IDENTIFIER,
+    // SYSLOG_PID; the rest (the JSON) is MESSAGE.
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const SyslogFormatter f(10, "host-1", 4242, "procsentryd", SyslogFormatter::Style::rfc3164);
+    const auto a = make_alert("ab12-7", Severity::critical, R"({"id":"ab12-7","rule":"x"})");
+    EXPECT_EQ(f.format(*a), "<82>Nov 14 22:13:20 procsentryd[4242]: {\"id\":\"ab12-7\",\"rule\":\"x\"}");
+    EXPECT_EQ(SyslogFormatter::timestamp_3164(1700000000LL * 1000000000 + 123), "Nov 14 22:13:20");
+    EXPECT_EQ(SyslogFormatter::timestamp_3164(1699000000LL * 1000000000), "Nov  3 08:26:40");
+    EXPECT_EQ(SyslogFormatter::timestamp_3164(0), "-");
+    // Cut to the limit on a character boundary and announced before the JSON.
+    const std::string json = R"({"a":")" + std::string(100, 'x') + "\"}";
+    const auto big = make_alert("id", Severity::high, json);
+    const auto m = f.format(*big, 80);
+    EXPECT_LE(m.size(), 80u);
+    EXPECT_EQ(m.rfind("<83>Nov 14 22:13:20 procsentryd[4242]: truncated=" + std::to_string(json.size()) + " {\"a\":\"x", 0),
+              0u);
+}
+
 TEST(SyslogFormatter, SeverityMapping)
 {
     EXPECT_EQ(SyslogFormatter::severity_code(Severity::critical), 2);

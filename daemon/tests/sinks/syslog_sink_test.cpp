@@ -37,6 +37,7 @@ rules::SyslogSinkSpec unix_spec(const std::string& path, const std::string& faci
     s.transport = "unix";
     s.address = path;
     s.facility = facility;
+    s.format = "rfc5424";  // the tests below parse RFC 5424; the unix default is covered on its own
     return s;
 }
 
@@ -47,6 +48,24 @@ rules::SyslogSinkSpec tcp_spec(uint16_t port)
     s.address = "127.0.0.1:" + std::to_string(port);
     s.facility = "local3";
     return s;
+}
+
+TEST(SyslogSink, UnixDatagramDefaultsToTheSyslog3Format)
+{
+    TempDir d;
+    UnixDgramReceiver rx(d.path() + "/log");
+    rules::SyslogSinkSpec spec;
+    spec.address = d.path() + "/log";
+    SyslogSink s("sys", {}, spec, "myhost");
+    s.start();
+    s.submit(make_alert("i-1", Severity::high, R"({"id":"i-1"})"));
+    const auto m = rx.recv();
+    ASSERT_TRUE(m);
+    const std::string tail = " procsentryd[" + std::to_string(getpid()) + R"(]: {"id":"i-1"})";
+    EXPECT_EQ(m->rfind("<83>", 0), 0u) << *m;
+    ASSERT_GE(m->size(), tail.size());
+    EXPECT_EQ(m->substr(m->size() - tail.size()), tail) << *m;
+    s.stop(5s);
 }
 
 TEST(SyslogSink, UnixDatagramRfc5424)
