@@ -3,7 +3,7 @@
 #
 #   make deb          procsentry-dkms_<ver>_all.deb and procsentry_<ver>_<arch>.deb, built with
 #                     dpkg-buildpackage -b (debhelper, dh-dkms) in a copy of the tree
-#                     ($(DEB_OUT)/src/procsentry-<upstream>/: the git-tracked and untracked but not
+#                     ($(BUILD)/deb-work/procsentry/: the git-tracked and untracked but not
 #                     ignored files, so uncommitted edits are included and build/ never is), then
 #                     `lintian --fail-on error` on the .changes.  Results in $(DEB_OUT): the two
 #                     .debs, .changes, .buildinfo (no -dbgsym package: noautodbgsym).
@@ -36,9 +36,13 @@ DEB_OUT ?= $(BUILD)/deb-$(DEB_VERSION)
 endif
 # Upstream part: no epoch, no Debian revision.
 DEB_UPSTREAM := $(shell echo '$(DEB_FULL_VERSION)' | sed -e 's/^[0-9]*://' -e 's/-[^-]*$$//')
-DEB_SRC := $(DEB_OUT)/src/procsentry-$(DEB_UPSTREAM)
+# One source copy and one CMake tree for every version built from this BUILD: CMake ties its cache
+# to the source path, and the version reaches one generated header only, so building the install
+# test's second version recompiles one file instead of the whole daemon.
+DEB_WORK := $(BUILD)/deb-work
+DEB_SRC := $(DEB_WORK)/procsentry
 # The daemon's CMake tree outside the copied sources: a second `make deb` rebuilds only what changed.
-DEB_OBJ := $(DEB_OUT)/obj
+DEB_OBJ := $(DEB_WORK)/obj
 DEB_FILEVER := $(shell echo '$(DEB_FULL_VERSION)' | sed -e 's/^[0-9]*://')
 DEB_CHANGES := $(DEB_OUT)/procsentry_$(DEB_FILEVER)_$(DEB_ARCH).changes
 DEB_PKGS := $(DEB_OUT)/procsentry-dkms_$(DEB_FILEVER)_all.deb $(DEB_OUT)/procsentry_$(DEB_FILEVER)_$(DEB_ARCH).deb
@@ -93,11 +97,13 @@ endif
 deb: deb-src
 	@# A clean environment: MAKEFLAGS would hand this make's command-line variables (BUILD,
 	@# VERSION, DEB_VERSION) to debian/rules and override its own.
-	rm -f $(DEB_OUT)/*.deb $(DEB_OUT)/*.changes $(DEB_OUT)/*.buildinfo
+	rm -f $(DEB_OUT)/*.deb $(DEB_OUT)/*.changes $(DEB_OUT)/*.buildinfo \
+		$(DEB_WORK)/*.deb $(DEB_WORK)/*.changes $(DEB_WORK)/*.buildinfo
 	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
 		PROCSENTRY_DEB_OBJ=$(DEB_OBJ) DEB_BUILD_OPTIONS="$(strip $(DEB_BUILD_OPTIONS) noautodbgsym)" \
 		dpkg-buildpackage -us -uc -b
-	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.changes $(DEB_OUT)/src/*.buildinfo $(DEB_OUT)/
+	mkdir -p $(DEB_OUT)
+	mv $(DEB_WORK)/*.deb $(DEB_WORK)/*.changes $(DEB_WORK)/*.buildinfo $(DEB_OUT)/
 ifneq ($(LINTIAN),0)
 	@# The tags only; their explanations (--info) are in lintian.log.
 	rc=0; lintian --fail-on error --info --display-level '>=warning' $(DEB_CHANGES) \

@@ -13,6 +13,7 @@
 #include "alert/host_info.hpp"
 #include "app/log.hpp"
 #include "app/status_json.hpp"
+#include "app/version.hpp"
 #include "rules/config_loader.hpp"
 #include "source/source_error.hpp"
 
@@ -424,7 +425,7 @@ bool Daemon::reload(std::string& message)
 Json::Value Daemon::status()
 {
     Json::Value v;
-    v["version"] = PROCSENTRY_VERSION;
+    v["version"] = daemon_version();
     v["monitoring"] = state_.enabled() ? "enabled" : "disabled";
     Json::Value k;
     if (link_) {

@@ -6,6 +6,7 @@
 #include <procsentry/procsentry_abi.h>
 
 #include "app/log.hpp"
+#include "app/version.hpp"
 #include "source/source_error.hpp"
 
 namespace procsentry::app {
@@ -180,7 +181,7 @@ void KernelLink::connect()
     state_ = State::registered;
     reason_.clear();
     module_version_ = module_info_.loaded_version().value_or("unknown");
-    mismatch_ = module_version_ == "unknown" ? "" : ModuleInfo::mismatch(module_version_, PROCSENTRY_VERSION);
+    mismatch_ = module_version_ == "unknown" ? "" : ModuleInfo::mismatch(module_version_, daemon_version());
     log_notice("registered with procsentry.ko " + module_version_ + ": ABI " + std::to_string(abi_) + ", " +
                std::to_string(nr_cpus_) + " CPUs");
     if (!mismatch_.empty())
