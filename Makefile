@@ -44,9 +44,10 @@ test: deps
 	$(MAKE) test-dkms
 	$(MAKE) test-kmod-all
 
-# procsentry-load-module's diagnoses against stand-ins (host only).
-test-scripts:
+# procsentry-load-module's diagnoses against stand-ins; install-files' layout (host only).
+test-scripts: daemon
 	bash $(TOP)/tests/scripts/load-module-test.sh
+	BUILD=$(BUILD) bash $(TOP)/tests/scripts/install-files-test.sh
 
 # `dkms build` of the installed source tree against this machine's Debian kernel headers.
 test-dkms:
