@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs INSIDE the install test's root filesystem (chroot, no network): the Debian kernel, then the
-# older procsentry .debs, all with dpkg -i, as an air-gapped site would.  DKMS builds the module
-# for the installed kernel from procsentry-dkms' postinst.
+# older version's offline bundle with its install.sh --kernel <release> (checksums, prerequisites,
+# dpkg -i), as an air-gapped site preparing an image would.  DKMS builds the module for the
+# installed kernel from procsentry-dkms' postinst.
 #
 #   chroot-install.sh <kernel release> <old upstream version>
 set -euo pipefail
@@ -39,7 +40,9 @@ fi
 # The chroot's `uname -r` is the HOST's kernel, which has no headers here: DKMS (common.postinst)
 # then builds for the newest kernel under /lib/modules, which is $krel.  Checked below.
 say "uname -r in the chroot: $(uname -r) (the host's); installed kernel: $krel"
-dpkg -i "$dir"/old/*.deb
+# --kernel: the headers checked and the module verified are the installed kernel's, not the
+# host's that `uname -r` reports here; exit 0 only when the module was built for it.
+(cd "$dir"/old && ./install.sh --kernel "$krel")
 t2=$(now)
 say "procsentry $old_version packages (incl. DKMS build): $(secs "$t1" "$t2")s"
 

@@ -5,8 +5,9 @@
 #
 #   tests/install/run.sh
 #
-# Environment: BUILD (build tree, default ./build), NEW_DEBS (dir with the new version's two .debs,
-# default $BUILD/deb), OLD_DEBS (the older version's, default $BUILD/deb-0.0.9-1),
+# Environment: BUILD (build tree, default ./build), NEW_BUNDLE (the new version's unpacked offline
+# bundle: two .debs, SHA256SUMS, install.sh; default $BUILD/bundle/procsentry-0.1.0-bundle),
+# OLD_BUNDLE (the older version's, default $BUILD/bundle/procsentry-0.0.9-bundle),
 # INSTALL_STAGES (boots to run, default "1 2 2b 3"), INSTALL_BOOT_TIMEOUT (s per boot, default 900),
 # INSTALL_SMP / INSTALL_MEM / INSTALL_CPU (guest vCPUs / MiB / QEMU -cpu, default 2 / 1024 / qemu64,+smep,+smap), INSTALL_KEEP_ROOTFS=1 (keep the
 # unpacked root filesystem after the image is made).
@@ -20,8 +21,8 @@ BUILD=${BUILD:-$TOP/build}
 OUT=$BUILD/install-test
 ROOTFS=$OUT/rootfs
 IMG=$OUT/disk.img
-NEW_DEBS=${NEW_DEBS:-$BUILD/deb}
-OLD_DEBS=${OLD_DEBS:-$BUILD/deb-0.0.9-1}
+NEW_BUNDLE=${NEW_BUNDLE:-$BUILD/bundle/procsentry-0.1.0-bundle}
+OLD_BUNDLE=${OLD_BUNDLE:-$BUILD/bundle/procsentry-0.0.9-bundle}
 STAGES=${INSTALL_STAGES:-1 2 2b 3}
 BOOT_TIMEOUT=${INSTALL_BOOT_TIMEOUT:-900}
 SMP=${INSTALL_SMP:-2}
@@ -91,8 +92,13 @@ upstream_of() {
 }
 
 phase_start "inputs"
-mapfile -t new_debs < <(debs_in "$NEW_DEBS")
-mapfile -t old_debs < <(debs_in "$OLD_DEBS")
+for b in "$NEW_BUNDLE" "$OLD_BUNDLE"; do
+  if [ ! -x "$b/install.sh" ] || [ ! -f "$b/SHA256SUMS" ]; then
+    die "$b is not an offline bundle (make bundle BUILD=...)"
+  fi
+done
+mapfile -t new_debs < <(debs_in "$NEW_BUNDLE")
+mapfile -t old_debs < <(debs_in "$OLD_BUNDLE")
 NEW_VERSION=$(upstream_of "${new_debs[0]}")
 OLD_VERSION=$(upstream_of "${old_debs[0]}")
 [ "$NEW_VERSION" != "$OLD_VERSION" ] || die "old and new .debs have the same version $NEW_VERSION"
@@ -185,10 +191,12 @@ fi
 # --- 2. offline install inside the root filesystem ---------------------------------------------
 phase_start "chroot install (kernel, old .debs, DKMS build)"
 stage_dir=$ROOTFS/root/install-test
-mkdir -p "$stage_dir/kernel" "$stage_dir/old" "$ROOTFS/root/debs-new"
+mkdir -p "$stage_dir/kernel"
 cp "${kernel_debs[@]}" "$stage_dir/kernel/"
-cp "${old_debs[@]}" "$stage_dir/old/"
-cp "${new_debs[@]}" "$ROOTFS/root/debs-new/"
+# The bundles as an air-gapped site receives them: install.sh verifies SHA256SUMS itself.
+rm -rf "$stage_dir/old" "$ROOTFS/root/bundle-new"
+cp -a "$OLD_BUNDLE" "$stage_dir/old"
+cp -a "$NEW_BUNDLE" "$ROOTFS/root/bundle-new"
 cp "$HERE/chroot-install.sh" "$stage_dir/"
 # A private mount namespace: /proc, /sys and /dev mounted for the chroot disappear with it even if
 # this script is killed; the trap in chroot-install.sh unmounts them in order on every exit.
@@ -252,7 +260,7 @@ phase_end
 # Expected checks per stage: a check that never reports counts as failed.
 expected_checks() {
   case "$1" in
-    1) echo "module-loaded-at-boot module-service-active daemon-ready dkms-status alert-journal alert-file
+    1) echo "module-loaded-at-boot module-service-active daemon-ready dkms-status alert-journal alert-journal-priority alert-file
              reload-new-rule reload-invalid-keeps-old spool-written spool-kept-after-stop daemon-ready-after-start" ;;
     2) echo "sig-module-service-failed sig-module-cause sig-module-fix sig-daemon-active sig-daemon-no-restarts
              sig-status-degraded sig-status-cause" ;;

@@ -57,14 +57,17 @@ registered() { active procsentry.service && status | grep -qi 'registered'; }
 mainpid() { systemctl show -p MainPID --value procsentry.service; }
 loaded_version() { cat /sys/module/procsentry/version 2>/dev/null; }
 alert_in_file() { grep -q -- "$1" /var/log/procsentry/alerts.json 2>/dev/null; }
-# The syslog sink's alerts as journald stored them: facility authpriv (10), from procsentryd, the
-# alert JSON.  RFC 3164 (the default over /dev/log) gives identifier procsentryd[pid]; an RFC 5424
-# header is not parsed by journald and stays in the message (APP-NAME procsentryd, MSGID ALERT).
+# The syslog sink's alerts as journald stored them, found the way docs/INSTALL.md says:
+# `journalctl -t procsentryd` (SYSLOG_IDENTIFIER, parsed from the RFC 3164 header the sink uses
+# over /dev/log), facility authpriv (10), and the message is the alert JSON itself.
 journal_alerts() {
-  journalctl -b --no-pager SYSLOG_FACILITY=10 \
-    | grep -E 'procsentryd(\[[0-9]+\]: | [0-9]+ ALERT )' | grep 'procsentry.alert/'
+  journalctl -b --no-pager -t procsentryd SYSLOG_FACILITY=10 -o cat | grep '^{"schema":"procsentry.alert/1"'
 }
 alert_in_journal() { journal_alerts | grep -q -- "$1"; }
+# high -> err (3): the priority journald took from <PRI>.
+alert_in_journal_as_err() {
+  journalctl -b --no-pager -t procsentryd SYSLOG_FACILITY=10 PRIORITY=3 -o cat | grep -q -- "$1"
+}
 alerts_of() { grep -- "$1" /var/log/procsentry/alerts.json 2>/dev/null | head -n 3; }
 # Run a copy of true under a chosen path: an exec the rules see with that path.
 run_as() { cp /usr/bin/true "$1" && "$1"; }
@@ -110,8 +113,10 @@ stage1() {
   verdict alert-file "no alert for /tmp/psi-install-trigger in /var/log/procsentry/alerts.json" \
     alert_in_file /tmp/psi-install-trigger
   wait_for 20 alert_in_journal /tmp/psi-install-trigger
-  verdict alert-journal "no journal entry for /tmp/psi-install-trigger" \
+  verdict alert-journal "no alert JSON for /tmp/psi-install-trigger under journalctl -t procsentryd: $(journalctl -b --no-pager SYSLOG_FACILITY=10 | grep -F psi-install-trigger | head -n 1 | cut -c1-160)" \
     alert_in_journal /tmp/psi-install-trigger
+  verdict alert-journal-priority "the alert (high) is not at priority err in the journal" \
+    alert_in_journal_as_err /tmp/psi-install-trigger
   journal_alerts | grep -- /tmp/psi-install-trigger | head -n 1 | cut -c1-200 \
     | while IFS= read -r l; do note "journal: $l"; done
 
@@ -203,11 +208,13 @@ stage3() {
   local pid0 t0 rc
   pid0=$(mainpid)
   t0=$SECONDS
-  dpkg -i --force-confdef --force-confold /root/debs-new/*.deb < /dev/null > "$LOGDIR/upgrade-dpkg.log" 2>&1
+  # The new bundle's install.sh, as the README says: checksums, prerequisites, dpkg -i of both,
+  # then its own verdict (exit 0: module loaded, daemon active, status answered).
+  (cd /root/bundle-new && ./install.sh) < /dev/null > "$LOGDIR/upgrade-dpkg.log" 2>&1
   rc=$?
   cat "$LOGDIR/upgrade-dpkg.log"
-  note "upgrade (dpkg -i, DKMS build under TCG): $((SECONDS - t0))s"
-  verdict upgrade-dpkg "dpkg -i exited $rc: $(tail -n 3 "$LOGDIR/upgrade-dpkg.log")" \
+  note "upgrade (bundle install.sh, DKMS build under TCG): $((SECONDS - t0))s"
+  verdict upgrade-dpkg "install.sh exited $rc: $(tail -n 3 "$LOGDIR/upgrade-dpkg.log")" \
     sh -c "[ $rc = 0 ] && dpkg-query -W -f '\${Version} \${db:Status-Status}\n' procsentry procsentry-dkms | grep -c '^$NEW_VERSION-.* installed\$' | grep -qx 2"
   local ko
   ko=$(find /lib/modules/"$KREL"/updates/dkms -name 'procsentry.ko*' 2>/dev/null | head -n1)
