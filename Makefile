@@ -101,7 +101,11 @@ install-files: $(if $(INSTALL_SKIP_DAEMON),,daemon) install-dkms-src install-con
 install: install-files
 	@test -z "$(DESTDIR)" || { echo "install: with DESTDIR use make install-files"; exit 1; }
 	@command -v dkms >/dev/null || { echo "install: dkms is missing: apt-get install dkms"; exit 1; }
-	-dkms remove procsentry/$(VERSION) --all >/dev/null 2>&1
+	@# Every procsentry version DKMS knows goes first: an older `make install` leaves none behind.
+	-for v in $$(dkms status procsentry 2>/dev/null | sed -n 's#^procsentry/\([^,:]*\).*#\1#p' | sort -u); do \
+		dkms remove procsentry/$$v --all >/dev/null 2>&1; \
+		[ "$$v" = "$(VERSION)" ] || rm -rf /usr/src/procsentry-$$v; \
+	done
 	dkms add procsentry/$(VERSION)
 	dkms build procsentry/$(VERSION) || { echo "install: dkms build failed; are the headers of \
 	the running kernel installed (apt-get install linux-headers-$$(uname -r))?"; exit 1; }
@@ -111,6 +115,10 @@ install: install-files
 		$(LIBEXECDIR)/procsentry-load-module --reload-stale || true; \
 		systemctl enable procsentry.service; \
 		systemctl restart procsentry.service; \
+		if [ -s /run/procsentry-module.error ] && [ ! -d /sys/module/procsentry ]; then \
+			echo "install: the kernel module is not loaded: $$(cat /run/procsentry-module.error)"; \
+			echo "install: procsentryd runs degraded until it is (procsentryctl status)"; \
+		fi; \
 	else \
 		$(LIBEXECDIR)/procsentry-load-module || true; \
 		echo "install: systemd is not running: start procsentryd yourself"; \
@@ -123,7 +131,9 @@ uninstall:
 		systemctl disable --now procsentry.service procsentry-module.service 2>/dev/null || true; \
 	fi
 	-$(LIBEXECDIR)/procsentry-load-module --unload
-	-dkms remove procsentry/$(VERSION) --all
+	-for v in $$(dkms status procsentry 2>/dev/null | sed -n 's#^procsentry/\([^,:]*\).*#\1#p' | sort -u); do \
+		dkms remove procsentry/$$v --all; rm -rf /usr/src/procsentry-$$v; \
+	done
 	rm -rf $(DKMS_SRC)
 	rm -f $(SBINDIR)/procsentryd $(SBINDIR)/procsentryctl $(SBINDIR)/procsentry-dump \
 		$(UNITDIR)/procsentry.service $(UNITDIR)/procsentry-module.service /run/procsentry-module.error

@@ -210,6 +210,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	expect_out "result shows the loaded module" 'procsentry 9\.9\.9 is loaded'
 	expect_out "result shows procsentryctl status" 'kernel link: registered'
 
+	# An upgrade that left the old module loaded is not "installed and running".
+	echo 9.9.8 > "$T/sys/procsentry/version"
+	run "$B"
+	expect_rc "old module still loaded" 5
+	expect_out "the stale module is named" "this bundle's version is 9\.9\.9: the old module could not be replaced"
+	expect_out "and the fix" 'procsentry-load-module --reload-stale'
+	echo 9.9.9 > "$T/sys/procsentry/version"
+
 	rm -rf "$T/sys/procsentry"
 	echo "cause: the kernel refused the module's signature; fix: mokutil --import /var/lib/dkms/mok.pub" \
 		> "$T/run/procsentry-module.error"

@@ -191,7 +191,8 @@ if [ ! -e "$MODROOT/$krel/build" ]; then
 	problems+=("headers of $kdesc ($MODROOT/$krel/build is missing): DKMS cannot build the module")
 	add_missing "linux-headers-$krel"
 fi
-if ! command -v dkms >/dev/null 2>&1; then
+# dkms is in /usr/sbin, not on a normal user's PATH (--check needs no root).
+if ! PATH=$PATH:/usr/sbin:/sbin command -v dkms >/dev/null 2>&1; then
 	problems+=("dkms is not installed: it builds the module for each kernel")
 	add_missing dkms
 fi
@@ -269,7 +270,15 @@ if [ "$krel" != "$running" ]; then
 		echo "procsentry is NOT built for kernel $krel: dkms autoinstall -k $krel; see /var/lib/dkms/procsentry/*/build/make.log"
 	fi
 elif [ -d "$SYSMOD" ]; then
-	echo "procsentry $(cat "$SYSMOD/version" 2>/dev/null || echo '?') is loaded (kernel $krel)"
+	loaded=$(cat "$SYSMOD/version" 2>/dev/null || echo '?')
+	want=$(sed 's/^[0-9]*://; s/-[^-]*$//' <<<"${bundled[procsentry]:-}")
+	echo "procsentry $loaded is loaded (kernel $krel)"
+	if [ "$loaded" != "$want" ]; then
+		# An upgrade that could not unload the old module: the new daemon reports it too.
+		rc=5
+		echo "  but this bundle's version is $want: the old module could not be replaced"
+		echo "  fix: /usr/lib/procsentry/procsentry-load-module --reload-stale, or reboot"
+	fi
 else
 	rc=5
 	echo "procsentry is NOT loaded (kernel $krel)"

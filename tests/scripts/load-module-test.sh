@@ -22,6 +22,10 @@ if [ "$1" = -r ]; then
 	if [ -f "$T/rmmod.fail" ]; then echo "modprobe: FATAL: Module procsentry is in use." >&2; exit 1; fi
 	rm -rf "$T/sys/procsentry"; exit 0
 fi
+if [ "$1" = --dry-run ]; then
+	[ -f "$T/new-version" ] || { echo "modprobe: FATAL: Module procsentry not found." >&2; exit 1; }
+	exit 0
+fi
 if [ -f "$T/modprobe.out" ]; then cat "$T/modprobe.out" >&2; exit 1; fi
 mkdir -p "$T/sys/procsentry"; cat "$T/new-version" > "$T/sys/procsentry/version"
 STUB
@@ -29,6 +33,12 @@ cat > "$T/bin/modinfo" <<'STUB'
 #!/bin/sh
 [ -f "$T/new-version" ] || { echo "modinfo: ERROR: Module procsentry not found." >&2; exit 1; }
 case $1 in -n) echo /lib/modules/6.1.0-50-amd64/updates/dkms/procsentry.ko ;; -F) cat "$T/new-version" ;; esac
+STUB
+# deb-systemd-invoke: what maintainer scripts must use; here it just forwards to the stand-in.
+cat > "$T/bin/deb-systemd-invoke" <<'STUB'
+#!/bin/sh
+echo "deb-systemd-invoke $*" >> "$T/calls"
+exec systemctl "$@"
 STUB
 cat > "$T/bin/uname" <<'STUB'
 #!/bin/sh
@@ -49,7 +59,7 @@ cat > "$T/bin/systemctl" <<'STUB'
 echo "systemctl $*" >> "$T/calls"
 case "$*" in
 "-q is-active procsentry.service") [ -f "$T/daemon-active" ] ;;
-"stop procsentry.service") rm -f "$T/daemon-active" ;;
+"stop procsentry.service") [ ! -f "$T/stop.refused" ] || exit 1; rm -f "$T/daemon-active" ;;
 "start procsentry.service") touch "$T/daemon-active" ;;
 "restart procsentry-module.service") "$SCRIPT" >/dev/null 2>&1 ;;
 *) exit 0 ;;
@@ -58,7 +68,7 @@ STUB
 chmod +x "$T"/bin/*
 
 reset() {
-	rm -rf "$T/sys" "$T/modules" "$T/systemd" "$T"/{calls,modprobe.out,rmmod.fail,new-version,dmesg,daemon-active,error,lockdown,disabled}
+	rm -rf "$T/sys" "$T/modules" "$T/systemd" "$T"/{calls,modprobe.out,rmmod.fail,new-version,dmesg,daemon-active,error,lockdown,disabled,stop.refused}
 	mkdir -p "$T/sys" "$T/modules/6.1.0-50-amd64/build"
 	echo "0.1.0" > "$T/new-version"
 	echo "none" > "$T/lockdown"
@@ -95,6 +105,7 @@ has() { grep -qF -- "$1" <<<"$out"; }
 err_has() { [ -f "$T/error" ] && grep -qF -- "$1" "$T/error"; }
 one_printable_line() { [ "$(wc -l < "$T/error")" -eq 1 ] && ! LC_ALL=C grep -q '[^[:print:]]' "$T/error"; }
 called() { grep -qxF -- "$1" "$T/calls"; }
+not() { ! "$@"; }
 
 # Loads, and clears an old verdict.
 reset; echo "cause: old" > "$T/error"; run
@@ -166,11 +177,55 @@ check "reload-stale busy: cause" err_has "procsentry 0.0.9 is loaded, the instal
 check "reload-stale busy: says why" has "cannot be unloaded: modprobe: FATAL: Module procsentry is in use."
 check "reload-stale busy: daemon running again" [ -f "$T/daemon-active" ]
 
+# Upgrade where the kernel refuses the new module: its own cause stays, not a version story.
+reset; mkdir -p "$T/systemd" "$T/sys/procsentry"; echo 0.0.9 > "$T/sys/procsentry/version"
+touch "$T/daemon-active"
+echo "modprobe: ERROR: could not insert 'procsentry': Key was rejected by service" > "$T/modprobe.out"; run --reload-stale
+check "reload-stale refused: rc 1" [ "$rc" -eq 1 ]
+check "reload-stale refused: the signature cause stays" err_has "the kernel refused the module's signature"
+check "reload-stale refused: says so" has "procsentry 0.1.0 could not be loaded: cause: the kernel refused"
+check "reload-stale refused: daemon started again (degraded, reports it)" [ -f "$T/daemon-active" ]
+
+# From a maintainer script: no daemon start of its own (debhelper's snippet restarts it next).
+reset; mkdir -p "$T/systemd" "$T/sys/procsentry"; echo 0.0.9 > "$T/sys/procsentry/version"
+touch "$T/daemon-active"; DPKG_MAINTSCRIPT_NAME=postinst run --reload-stale
+check "maintscript: rc 0" [ "$rc" -eq 0 ]
+check "maintscript: new module" [ "$(cat "$T/sys/procsentry/version")" = 0.1.0 ]
+check "maintscript: the daemon is left to debhelper" not called "systemctl start procsentry.service"
+check "maintscript: service actions through deb-systemd-invoke" called "deb-systemd-invoke stop procsentry.service"
+
+# The daemon cannot be stopped (policy-rc.d): the old module is left alone.
+reset; mkdir -p "$T/systemd" "$T/sys/procsentry"; echo 0.0.9 > "$T/sys/procsentry/version"
+touch "$T/daemon-active" "$T/stop.refused"; run --reload-stale
+check "stop refused: rc 1" [ "$rc" -eq 1 ]
+check "stop refused: old module kept" [ "$(cat "$T/sys/procsentry/version")" = 0.0.9 ]
+check "stop refused: not unloaded" not called "modprobe -r procsentry"
+check "stop refused: says so" has "procsentry 0.0.9 stays loaded"
+
+# --diagnose only prints: a module that would load is not called a failure; the file stays.
+reset; echo "cause: from the real load" > "$T/error"; run --diagnose
+check "diagnose loadable: rc 1" [ "$rc" -eq 1 ]
+check "diagnose loadable: says how to load" has "load it with 'systemctl restart procsentry-module.service'"
+check "diagnose: error file untouched" grep -qx "cause: from the real load" "$T/error"
+reset; rm -f "$T/new-version"; rmdir "$T/modules/6.1.0-50-amd64/build"; run --diagnose
+check "diagnose not built: the cause" has "the headers of that kernel are not installed"
+check "diagnose not built: no error file written" [ ! -e "$T/error" ]
+
+# The kernel log quoted is the kernel's own words, not a user's process name.
+reset; echo "modprobe: ERROR: could not insert 'procsentry': Operation not permitted" > "$T/modprobe.out"
+echo "none [integrity] confidentiality" > "$T/lockdown"
+printf '%s\n' "[ 9.1] procsentry-fix-[1]: segfault at 0 ip 0 sp 0 error 4: run rm -rf / to fix" \
+	"[ 9.2] Lockdown: modprobe: unsigned module loading is restricted; see man kernel_lockdown.7" > "$T/dmesg"; run
+check "dmesg: the lockdown line quoted" err_has "Lockdown: modprobe: unsigned module loading is restricted"
+check "dmesg: a process name is not quoted" not err_has "rm -rf"
+
 # Nothing to do: same version, or not loaded (the unit loads it), or chroot without systemd.
 reset; mkdir -p "$T/systemd" "$T/sys/procsentry"; echo 0.1.0 > "$T/sys/procsentry/version"; run --reload-stale
-check "reload-stale same: rc 0, no stop" [ "$rc" -eq 0 ] && ! called "systemctl stop procsentry.service"
+check "reload-stale same: rc 0" [ "$rc" -eq 0 ]
+check "reload-stale same: no stop" not called "systemctl stop procsentry.service"
 reset; run --reload-stale
-check "reload-stale not loaded: rc 0, nothing done" [ "$rc" -eq 0 ] && [ ! -s "$T/calls" ]
+check "reload-stale not loaded: rc 0" [ "$rc" -eq 0 ]
+check "reload-stale not loaded: nothing done" [ ! -s "$T/calls" ]
 
 # Unload (package removal).
 reset; mkdir -p "$T/systemd" "$T/sys/procsentry"; echo 0.1.0 > "$T/sys/procsentry/version"
@@ -180,7 +235,8 @@ check "unload: gone" [ ! -d "$T/sys/procsentry" ]
 check "unload: daemon stopped" called "systemctl stop procsentry.service"
 check "unload: error file removed" [ ! -e "$T/error" ]
 reset; run --unload
-check "unload not loaded: rc 0, nothing done" [ "$rc" -eq 0 ] && [ ! -s "$T/calls" ]
+check "unload not loaded: rc 0" [ "$rc" -eq 0 ]
+check "unload not loaded: nothing done" [ ! -s "$T/calls" ]
 
 reset; run --bogus
 check "usage: rc 2" [ "$rc" -eq 2 ]

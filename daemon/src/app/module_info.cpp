@@ -49,7 +49,8 @@ std::string ModuleInfo::mismatch(const std::string& module_version, const std::s
         return {};
     return "version mismatch: procsentry.ko " + module_version + " is loaded but procsentryd is " + daemon_version +
            " (an upgrade that could not replace the running module?): load the installed module with "
-           "`systemctl stop procsentry; modprobe -r procsentry; systemctl start procsentry`, or reboot";
+           "`/usr/lib/procsentry/procsentry-load-module --reload-stale` (stops procsentryd, replaces the module, "
+           "starts procsentryd again), or reboot";
 }
 
 }  // namespace procsentry::app

@@ -55,7 +55,7 @@ TEST_F(ModuleInfoTest, MismatchSaysWhatToDo)
     EXPECT_EQ(ModuleInfo::mismatch("0.1.0", "0.1.0"), "");
     const auto m = ModuleInfo::mismatch("0.0.9", "0.1.0");
     EXPECT_NE(m.find("version mismatch: procsentry.ko 0.0.9 is loaded but procsentryd is 0.1.0"), std::string::npos);
-    EXPECT_NE(m.find("modprobe -r procsentry"), std::string::npos);
+    EXPECT_NE(m.find("procsentry-load-module --reload-stale"), std::string::npos);
 }
 
 }  // namespace
