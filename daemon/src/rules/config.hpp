@@ -62,6 +62,14 @@ struct SyslogSinkSpec {
     // (the loader always fills it in).
     std::string format;
 
+    // The one place the default lives: `format` if set, else the transport's.
+    std::string resolved_format() const
+    {
+        if (!format.empty())
+            return format;
+        return transport == "unix" ? "rfc3164" : "rfc5424";
+    }
+
     bool operator==(const SyslogSinkSpec&) const = default;
 };
 

@@ -79,8 +79,7 @@ void ConfigSinkReader::read_sink(const Json::Value& v, const std::string& path, 
     } else if (s.type == "syslog") {
         if (const Json::Value* sl = reader_.member(v, path, "syslog", false))
             read_syslog(*sl, ConfigReader::member_path(path, "syslog"), s.syslog);
-        if (s.syslog.format.empty())
-            s.syslog.format = s.syslog.transport == "unix" ? "rfc3164" : "rfc5424";
+        s.syslog.format = s.syslog.resolved_format();
     } else if (s.type == "http") {
         const Json::Value* h = reader_.member(v, path, "http", true);
         if (h)
@@ -127,7 +126,6 @@ void ConfigSinkReader::read_syslog(const Json::Value& v, const std::string& path
         return;
     }
     s.transport = transport;
-    s.format = transport == "unix" ? "rfc3164" : "rfc5424";
     std::string format;
     if (reader_.get(v, path, "format", format)) {
         if (format == "rfc3164" || format == "rfc5424")

@@ -27,8 +27,7 @@ std::unique_ptr<SyslogFormatter> SyslogSink::make_formatter(const std::string& s
                                  "' (expected one of " + std::string(SyslogFormatter::facility_names()) + ")");
     return std::make_unique<SyslogFormatter>(
         *facility, hostname, static_cast<int>(getpid()), "procsentryd",
-        spec.format == "rfc5424" || (spec.format.empty() && spec.transport == "tcp") ? SyslogFormatter::Style::rfc5424
-                                                                                   : SyslogFormatter::Style::rfc3164);
+        spec.resolved_format() == "rfc5424" ? SyslogFormatter::Style::rfc5424 : SyslogFormatter::Style::rfc3164);
 }
 
 SyslogSink::SyslogSink(std::string name, Options opts, const rules::SyslogSinkSpec& spec,
