@@ -22,6 +22,8 @@ kmod:
 include daemon/daemon.mk
 include daemon/systemd/systemd.mk
 include tests/vm/vm.mk
+include console/console.mk
+-include tests/console/console-tests.mk
 -include bench/bench.mk
 -include packaging/packaging.mk
 -include tests/install/install.mk
