@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -171,7 +172,9 @@ private:
         }
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_->opts.header_limit));
-        parser_->body_limit(server_->opts.body_limit);
+        // Beast compares Content-Length with the limit while parsing the header, before we know
+        // the path: start with the larger limit and narrow it in on_header.
+        parser_->body_limit(std::max(server_->opts.body_limit, server_->opts.large_body_limit));
         idle_ = true;
         beast::get_lowest_layer(stream_).expires_after(server_->opts.read_timeout);
         bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -271,14 +274,15 @@ private:
         is_head_ = req->method == "HEAD";
         // Long polls hold the request for up to a minute: the read timer is off until the answer.
         beast::get_lowest_layer(stream_).expires_never();
-        std::weak_ptr<Session> weak = this->shared_from_this();
+        // The reply keeps the connection alive until the answer is written (a long poll holds it
+        // in a timer); answering twice is ignored.
+        auto self = this->shared_from_this();
         auto answered = std::make_shared<std::atomic<bool>>(false);
-        Reply reply = [weak, answered](Response r) {
+        Reply reply = [self, answered](Response r) {
             if (answered->exchange(true))
                 return;
-            if (auto self = weak.lock())
-                asio::post(self->stream_.get_executor(),
-                           [self, r = std::move(r)]() mutable { self->write(std::move(r), false); });
+            asio::post(self->stream_.get_executor(),
+                       [self, r = std::move(r)]() mutable { self->write(std::move(r), false); });
         };
         try {
             server_->handler(*req, reply);
