@@ -66,7 +66,7 @@ TEST(AlertExtractor, CommandIsBoundedWithoutSplittingUtf8)
 TEST(AlertExtractor, RefusesWhatIsNotAnAlert)
 {
     const std::string base = R"("id":"x","time":"2026-11-28T04:13:55Z","kind":"rule","severity":"low","summary":"s")";
-    for (const std::string& bad : {
+    for (const std::string& bad : std::vector<std::string>{
              std::string(""), std::string("{}"), std::string("[1]"),
              "{\"schema\":\"procsentry.alert/2\"," + base + "}",
              "{\"schema\":\"procsentry.alert/1\"," + base + ",\"id\":\"dup\"}",

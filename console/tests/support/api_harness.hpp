@@ -20,6 +20,7 @@
 #include "api/api.hpp"
 #include "api/context.hpp"
 #include "api/json_text.hpp"
+#include "api/time_text.hpp"
 #include "app/bootstrap.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/roles.hpp"
