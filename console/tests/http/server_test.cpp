@@ -153,6 +153,17 @@ TEST_F(ServerTest, SlowClientIsDisconnectedAtTheReadTimeout)
     EXPECT_EQ(requests_, 0);
 }
 
+TEST_F(ServerTest, HeadSendsTheLengthWithoutTheBody)
+{
+    start();
+    RawHttp c(port());
+    c.send("HEAD /abc HTTP/1.1\r\nHost: t\r\n\r\n");
+    std::string r = c.read_response(2s);
+    EXPECT_EQ(RawHttp::status(r), 200);
+    EXPECT_NE(r.find("Content-Length: 21"), std::string::npos) << r;  // "HEAD /abc 0 127.0.0.1"
+    EXPECT_EQ(r.find("127.0.0.1"), std::string::npos);
+}
+
 TEST_F(ServerTest, MalformedRequestIs400)
 {
     start();
