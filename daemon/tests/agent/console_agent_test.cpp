@@ -67,7 +67,16 @@ public:
         return true;
     }
 
+    void enrolled_anew() override
+    {
+        check_thread();
+        std::lock_guard lk(mu_);
+        generation_ = 0;
+        enrolments++;
+    }
+
     std::thread::id loop_thread;
+    int enrolments = 0;
     mutable std::mutex mu_;
     bool enabled_ = true;
     uint64_t generation_ = 0;
@@ -164,16 +173,24 @@ TEST_F(ConsoleAgentTest, EnrolsOnceAndKeepsThePrivateCredential)
     start();
     ASSERT_TRUE(wait_heartbeats(before + 1));
     EXPECT_EQ(console_.enrolments().size(), 1u);
+    std::lock_guard lk(host_.mu_);
+    EXPECT_EQ(host_.enrolments, 1);
 }
 
 TEST_F(ConsoleAgentTest, CredentialForAnotherConsoleMeansEnrollingAgain)
 {
     std::ofstream(dir_.file("console-agent.json"))
         << R"({"url": "https://old.example", "host_id": 3, "agent_token": "old-token"})";
+    {
+        std::lock_guard lk(host_.mu_);
+        host_.generation_ = 9;  // applied for the old console's host
+    }
     start();
     ASSERT_TRUE(wait_heartbeats(1));
     EXPECT_EQ(console_.enrolments().size(), 1u);
     EXPECT_EQ(console_.heartbeats()[0].authorization, "Bearer agent-secret");
+    // The new host starts at generation 0 on the console.
+    EXPECT_EQ(FakeConsole::parse(console_.heartbeats()[0].body)["monitoring"]["generation"].asUInt64(), 0u);
 }
 
 TEST_F(ConsoleAgentTest, RefusedEnrolmentTokenIsRetriedAndReported)
