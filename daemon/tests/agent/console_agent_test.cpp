@@ -132,7 +132,12 @@ protected:
     }
 
     bool wait_heartbeats(std::size_t n) { return FakeConsole::wait_for([&] { return console_.heartbeats().size() >= n; }); }
-    Json::Value last_heartbeat() const { return FakeConsole::parse(console_.heartbeats().back().body); }
+    // The last heartbeat answered; null when none was yet.
+    Json::Value last_heartbeat() const
+    {
+        const auto hbs = console_.heartbeats();
+        return hbs.empty() ? Json::Value() : FakeConsole::parse(hbs.back().body);
+    }
 
     procsentry::test::TempDir dir_;
     FakeConsole console_;

@@ -122,7 +122,12 @@ protected:
         exec(marker);
         return FakeConsole::wait_for([&] { return has_exe(marker); });
     }
-    Json::Value last_heartbeat() const { return FakeConsole::parse(console_.heartbeats().back().body); }
+    // The last heartbeat answered; null when none was yet.
+    Json::Value last_heartbeat() const
+    {
+        const auto hbs = console_.heartbeats();
+        return hbs.empty() ? Json::Value() : FakeConsole::parse(hbs.back().body);
+    }
     bool wait_heartbeat(const std::function<bool(const Json::Value&)>& pred)
     {
         return FakeConsole::wait_for([&] {
@@ -169,6 +174,8 @@ TEST_F(DaemonConsoleTest, AlertsWaitInTheSpoolUntilEnrolledThenGoOutWithTheAgent
         EXPECT_EQ(r.authorization, "Bearer agent-secret");
         EXPECT_EQ(r.content_type, "application/x-ndjson");
     }
+    // Heartbeats are recorded when answered, which can be after the alerts.
+    ASSERT_TRUE(wait_heartbeat([](const Json::Value&) { return true; }));
     EXPECT_EQ(last_heartbeat()["host"]["name"].asString(), "host-a");
     EXPECT_EQ(last_heartbeat()["kernel"]["state"].asString(), "replay-follow");
 }
