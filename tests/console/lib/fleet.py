@@ -21,6 +21,9 @@ from waiting import wait_until
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 RECORDS = os.path.join(TOP, "tests", "console", "records")
+# Set by tests/console/api/run.py --store postgresql: every Fleet gets a fresh database in it.
+PG_CLUSTER = None
+_fleets = iter(range(1, 1 << 30))
 
 
 def fixture(name):
@@ -43,6 +46,9 @@ class Fleet:
         self.tmp = tempfile.mkdtemp(prefix="ps-console-%s-" % name)
         self.ca = TestCA(os.path.join(self.tmp, "tls"))
         pg = pg_conninfo if pg_conninfo is not None else os.environ.get("PROCSENTRY_PG_CONNINFO")
+        if not pg and PG_CLUSTER is not None:
+            pg = PG_CLUSTER.create_database("console_%s_%d" % (name.replace("-", "_"),
+                                                               next(_fleets)))
         self.console = ConsoleProcess(self.console_bin, os.path.join(self.tmp, "console"),
                                       self.ca, pg_conninfo=pg or None, extra=console_extra)
         self.agents = []
