@@ -138,7 +138,11 @@ class AgentDaemon:
         return r
 
     def status(self):
-        return json.loads(self.ctl("status", "--json").stdout)
+        """procsentryctl status --json: the daemon's status object."""
+        out = json.loads(self.ctl("status", "--json").stdout)
+        if not out.get("ok"):
+            raise AssertionError("procsentryctl status: %r" % out)
+        return out["status"]
 
     def agent_state(self):
         """<state dir>/console-agent.json, or None before enrolment."""

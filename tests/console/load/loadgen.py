@@ -168,7 +168,7 @@ class Agent:
     async def enroll(self):
         c = Conn("127.0.0.1", self.args.port, self.ctx)
         body = json.dumps({"host": {"name": self.name, "machine_id": "%032x" % self.idx,
-                                    "boot_id": None}, "agent_version": AGENT_VERSION}).encode()
+                                    "boot_id": "load"}, "agent_version": AGENT_VERSION}).encode()
         t0 = time.monotonic()
         st, data = await c.request("POST", "/api/agent/v1/enroll", body, {
             "Authorization": "Bearer " + self.args.enroll_token,
@@ -183,7 +183,7 @@ class Agent:
     def heartbeat_body(self):
         return json.dumps({
             "agent_version": AGENT_VERSION,
-            "host": {"name": self.name, "machine_id": "%032x" % self.idx, "boot_id": None},
+            "host": {"name": self.name, "machine_id": "%032x" % self.idx, "boot_id": "load"},
             "kernel": {"release": "6.1.0-loadgen", "module_version": None, "abi_version": 1,
                        "state": "registered", "reason": None},
             "monitoring": {"enabled": True, "generation": 0},
