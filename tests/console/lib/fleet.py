@@ -101,6 +101,9 @@ class Fleet:
 
     def wait_connected(self, agent, timeout=30):
         """Until the console shows the agent connected with a heartbeat's data in."""
+        if agent.alive():
+            agent.wait_ready(timeout)
+
         def connected():
             h = self.host_of(agent)
             return h if (h["connected"] and h["last_seen"] and h["agent_version"]
@@ -123,7 +126,11 @@ class Fleet:
         def found():
             for inc in self.admin.all_incidents(host=hid):
                 d = self.admin.get("/api/v1/incidents/%d" % inc["id"])
-                if alert_pred(d["alert"]):
+                try:
+                    match = alert_pred(d["alert"])
+                except (KeyError, TypeError):  # another kind of alert
+                    match = False
+                if match:
                     return d
             return None
         return wait_until(found, timeout, 0.2, "incident on %s" % agent.hostname)
