@@ -61,6 +61,8 @@ class HostileTest(FleetTestCase):
         r = self.raw(self.anon, "GET", "/api/v1/health")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["status"], "ok")
+        # The store under test is the one configured (the PostgreSQL run really is one).
+        self.assertEqual(r.json()["store"], self.console.config["store"]["type"])
 
     def test_bad_bearer_and_cookie(self):
         for hdr in ({"Authorization": "Bearer pst_" + "0" * 40}, {"Authorization": "Bearer "},
