@@ -7,7 +7,9 @@ sends them), then times GET /api/v1/incidents for the queries the UI makes: the 
 filters by host, severity, rule type, outcome, status, a time range, text search, and a page
 deep in the list via the cursor.  Each query runs --repeat times; p50/p99/max in ms.
 
-    query_bench.py [--alerts 1000000] [--repeat 20] [--pg] [--json OUT] [--keep-db DIR]
+    query_bench.py [--alerts 1000000] [--repeat 20] [--pg] [--json OUT]
+    query_bench.py --db FILE [--repeat 20] [--json OUT]   # an existing SQLite store (e.g.
+                                                          # filled by console/bench/store_bench)
 """
 import argparse
 import asyncio
@@ -131,6 +133,36 @@ async def queries(port, ctx, api_token, host_ids, t0_ns, total, repeat):
     return out
 
 
+def query_existing(a):
+    """The console on an existing store file: only the queries."""
+    import sqlite3
+    db = sqlite3.connect(a.db)
+    n, tmin, tmax = db.execute("SELECT count(*), min(time_ns), max(time_ns) FROM incidents"
+                               ).fetchone()
+    db.close()
+    f = Fleet(agents=0, name="querybench", console_extra={
+        "store": {"type": "sqlite", "path": os.path.abspath(a.db)}})
+    try:
+        ctx = ssl.create_default_context(cafile=f.ca.ca_file)
+        api_token = f.admin.post("/api/v1/api-tokens", {"name": "bench"})["token"]
+        host_ids = [h["id"] for h in f.admin.hosts()] or [1]
+        host_ids = (host_ids * 10)[:10]
+        # queries() places its time range in the middle of [t0, t0 + total ms].
+        total = max(1, (tmax - tmin) // 1_000_000)
+        out = asyncio.run(queries(f.console.port, ctx, api_token, host_ids, tmin, total,
+                                  a.repeat))
+        result = {"alerts": n, "store": "sqlite", "db": a.db,
+                  "db_bytes": os.path.getsize(a.db), "queries": out}
+        if a.json:
+            os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+            with open(a.json, "w") as fh:
+                json.dump(result, fh, indent=1)
+        print(json.dumps(result, indent=1))
+    finally:
+        f.close(check=False)
+    return 0
+
+
 def main(argv):
     p = argparse.ArgumentParser()
     p.add_argument("--alerts", type=int, default=1_000_000)
@@ -139,12 +171,15 @@ def main(argv):
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--pg", action="store_true")
     p.add_argument("--json")
+    p.add_argument("--db", help="query this SQLite store instead of loading one")
     a = p.parse_args(argv)
     cluster = None
     if a.pg:
         from pgcluster import PgCluster
         cluster = PgCluster()
         fleet_mod.PG_CLUSTER = cluster
+    if a.db:
+        return query_existing(a)
     f = Fleet(agents=0, name="querybench")
     try:
         ctx = ssl.create_default_context(cafile=f.ca.ca_file)
