@@ -74,8 +74,11 @@ class ConsoleProcess:
                 " ".join(args), r.returncode, r.stdout, r.stderr))
         return r
 
-    def add_user(self, name, role, password):
-        self.cli("user", "add", name, "--role", role, stdin=password + "\n")
+    def add_user(self, name, role, password, exists_ok=False):
+        r = self.cli("user", "add", name, "--role", role, stdin=password + "\n", check=False)
+        if r.returncode != 0 and not (exists_ok and "exists" in r.stderr):
+            raise AssertionError("procsentry-console user add %s -> %d\n%s%s" % (
+                name, r.returncode, r.stdout, r.stderr))
 
     def create_enrollment_token(self, name, max_uses=None, expires_days=None):
         args = ["enrollment-token", "create", name]
