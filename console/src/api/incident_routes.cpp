@@ -183,7 +183,7 @@ void wait(ApiContext& ctx, http::Request& req, http::Reply reply)
     const int64_t timeout = q.integer("timeout", 1, 60, 25);
     // The generation is read before the store so that an incident arriving in between wakes us.
     const uint64_t gen = ctx.waiters.generation(ApiContext::kIncidentsKey);
-    auto answer = [&ctx, reply](int64_t last) {
+    auto answer = [reply](int64_t last) {
         Json::Value out(Json::objectValue);
         out["last_id"] = Json::Int64(last);
         reply(ApiContext::json(200, out));

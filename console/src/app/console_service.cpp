@@ -34,18 +34,21 @@ namespace {
 
 constexpr int64_t kNsPerS = 1000000000;
 constexpr auto kRetentionEvery = std::chrono::minutes(10);
+constexpr auto kStatusEvery = std::chrono::seconds(30);
 constexpr auto kStopDeadline = std::chrono::seconds(10);
 
 }  // namespace
 
 struct ConsoleService::Impl {
-    explicit Impl(ConsoleConfig c) : config(std::move(c)), signals(ioc, SIGTERM, SIGINT), hup(ioc, SIGHUP), retention(ioc) {}
+    explicit Impl(ConsoleConfig c) : config(std::move(c)), signals(ioc, SIGTERM, SIGINT), hup(ioc, SIGHUP), retention(ioc), status_timer(ioc) {}
 
     ConsoleConfig config;
     asio::io_context ioc;
     asio::signal_set signals;
     asio::signal_set hup;
     asio::steady_timer retention;
+    asio::steady_timer status_timer;
+    std::string where;
     SdNotify notify;
     std::unique_ptr<store::Store> store;
     std::unique_ptr<http::Waiters> waiters;
@@ -174,6 +177,19 @@ struct ConsoleService::Impl {
         });
     }
 
+    // systemctl status shows what the console is doing (no store access: it must stay cheap).
+    void arm_status()
+    {
+        status_timer.expires_after(kStatusEvery);
+        status_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping)
+                return;
+            notify.status("listening on " + where + "; " + std::to_string(server->connections()) + " connections, " +
+                          std::to_string(waiters->waiting_total()) + " long polls held");
+            arm_status();
+        });
+    }
+
     void stop()
     {
         if (stopping.exchange(true))
@@ -185,6 +201,7 @@ struct ConsoleService::Impl {
         signals.cancel(ec);
         hup.cancel(ec);
         retention.cancel();
+        status_timer.cancel();
         // Requests in flight finish; a stuck client does not hold the stop beyond the deadline.
         deadline = std::thread([this]() {
             std::unique_lock lock(stop_mu);
@@ -222,11 +239,13 @@ int ConsoleService::run()
         log_err(std::string("retention: ") + e.what());
     }
     s.arm_retention();
-    const std::string where = std::string(c.tls() ? "https://" : "http://") + c.listen_address + ":" +
-                              std::to_string(s.server->port());
+    s.where = std::string(c.tls() ? "https://" : "http://") + c.listen_address + ":" + std::to_string(s.server->port());
+    const std::string& where = s.where;
     log_notice("procsentry-console " PROCSENTRY_CONSOLE_VERSION " listening on " + where + " (store " +
                s.store->backend() + ", " + std::to_string(c.threads) + " threads)");
     s.notify.ready("listening on " + where);
+    if (s.notify.enabled())
+        s.arm_status();
     std::vector<std::thread> workers;
     for (int i = 1; i < c.threads; ++i)
         workers.emplace_back([&s]() { s.ioc.run(); });
