@@ -23,6 +23,10 @@ public:
     // Validates the policy merged into the local configuration and, when it
     // is good, saves and applies it like a reload; otherwise nothing changes.
     virtual bool apply_policy(uint64_t version, const Json::Value& policy, std::string& error) = 0;
+    // This host just enrolled as a new console host: the monitoring
+    // generation applied for an earlier enrolment means nothing now (a new
+    // host starts at 0 on the console).
+    virtual void enrolled_anew() = 0;
 };
 
 }  // namespace procsentry::agent

@@ -140,8 +140,15 @@ void ConsoleAgent::run()
     cred_ = credentials_.load(spec_.url, error);
     if (!error.empty())
         log_line(4, error + "; enrolling again");
-    if (!cred_ && !enrol())
-        return;
+    if (!cred_) {
+        if (!enrol())
+            return;
+        if (!on_loop<bool>([h = &host_] {
+                h->enrolled_anew();
+                return true;
+            }))
+            return;
+    }
     token_->set(cred_->agent_token);
     {
         std::lock_guard lk(mu_);

@@ -44,7 +44,9 @@ bool PrivateFile::write(const std::string& path, const std::string& text, std::s
 bool PrivateFile::read(const std::string& path, std::size_t max_bytes, std::string& text, std::string& error)
 {
     error.clear();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    // Symlinks are followed: the enrolment token file is the administrator's
+    // (configuration management links it); writes never follow one.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         if (errno != ENOENT)
             error = path + ": " + std::strerror(errno);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Small files of the agent's state (credential, policy): written 0600
-// through a temporary file, fsync and rename, so a crash leaves the old or
-// the new content; read with a size bound, refusing anything but a regular
-// file.
+// through a temporary file (never through a symlink), fsync and rename, so a
+// crash leaves the old or the new content; read with a size bound, refusing
+// anything but a regular file.
 #pragma once
 
 #include <cstddef>

@@ -106,6 +106,8 @@ bool Daemon::step_config(std::string& err)
     }
     config_ = std::make_shared<const rules::Config>(std::move(res.config));
     config_loaded_ns_ = abi::realtime_ns();
+    if (config_->sinks.empty() && !config_->console)
+        log_warn(opts_.config + ": no sinks and no console: alerts reach only procsentryctl tail");
     return true;
 }
 
@@ -600,6 +602,12 @@ bool Daemon::apply_monitoring(bool enabled, uint64_t generation, std::string& er
         return true;
     error = message;
     return false;
+}
+
+void Daemon::enrolled_anew()
+{
+    state_.set_console_generation(0);
+    save_state(true);
 }
 
 bool Daemon::apply_policy(uint64_t version, const Json::Value& policy, std::string& error)

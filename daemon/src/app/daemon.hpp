@@ -52,6 +52,7 @@ public:
     agent::HostReport report() override;
     bool apply_monitoring(bool enabled, uint64_t generation, std::string& error) override;
     bool apply_policy(uint64_t version, const Json::Value& policy, std::string& error) override;
+    void enrolled_anew() override;
 
 private:
     // The local file, with the saved console policy merged in when the file

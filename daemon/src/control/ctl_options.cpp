@@ -26,7 +26,7 @@ std::string CtlOptions::usage()
 {
     return "usage: procsentryctl [--socket PATH] COMMAND\n"
            "commands:\n"
-           "  status [--json]       state of procsentryd (module, counters, sinks, config)\n"
+           "  status [--json]       state of procsentryd (module, counters, sinks, config, console)\n"
            "  stats [--json]        every counter of procsentryd\n"
            "  enable | disable      turn monitoring on or off (persists across restarts)\n"
            "  reload                re-read the configuration (the old one stays on error)\n"

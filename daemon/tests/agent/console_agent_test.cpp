@@ -13,6 +13,8 @@
 #include <fstream>
 
 #include "agent/fake_console.hpp"
+#include "sinks/http_receiver.hpp"
+#include "sinks/test_certs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace procsentry::agent {
@@ -67,7 +69,16 @@ public:
         return true;
     }
 
+    void enrolled_anew() override
+    {
+        check_thread();
+        std::lock_guard lk(mu_);
+        generation_ = 0;
+        enrolments++;
+    }
+
     std::thread::id loop_thread;
+    int enrolments = 0;
     mutable std::mutex mu_;
     bool enabled_ = true;
     uint64_t generation_ = 0;
@@ -164,16 +175,24 @@ TEST_F(ConsoleAgentTest, EnrolsOnceAndKeepsThePrivateCredential)
     start();
     ASSERT_TRUE(wait_heartbeats(before + 1));
     EXPECT_EQ(console_.enrolments().size(), 1u);
+    std::lock_guard lk(host_.mu_);
+    EXPECT_EQ(host_.enrolments, 1);
 }
 
 TEST_F(ConsoleAgentTest, CredentialForAnotherConsoleMeansEnrollingAgain)
 {
     std::ofstream(dir_.file("console-agent.json"))
         << R"({"url": "https://old.example", "host_id": 3, "agent_token": "old-token"})";
+    {
+        std::lock_guard lk(host_.mu_);
+        host_.generation_ = 9;  // applied for the old console's host
+    }
     start();
     ASSERT_TRUE(wait_heartbeats(1));
     EXPECT_EQ(console_.enrolments().size(), 1u);
     EXPECT_EQ(console_.heartbeats()[0].authorization, "Bearer agent-secret");
+    // The new host starts at generation 0 on the console.
+    EXPECT_EQ(FakeConsole::parse(console_.heartbeats()[0].body)["monitoring"]["generation"].asUInt64(), 0u);
 }
 
 TEST_F(ConsoleAgentTest, RefusedEnrolmentTokenIsRetriedAndReported)
@@ -320,6 +339,32 @@ TEST_F(ConsoleAgentTest, StopCutsAHeldLongPoll)
     agent_->stop();
     agent_->join();
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+}
+
+// The console's CA is pinned: the same certificate signed by another CA is
+// refused in the handshake, before the enrolment token is sent.
+TEST_F(ConsoleAgentTest, HttpsVerifiesTheConsoleAgainstThePinnedCa)
+{
+    std::string why;
+    const auto certs = procsentry::test::make_test_certs(dir_.path(), why);
+    if (!certs)
+        GTEST_SKIP() << why;
+    procsentry::test::HttpReceiver rx(procsentry::test::HttpReceiver::Tls{certs->cert, certs->key});
+    rules::ConsoleSpec s = spec();
+    s.url = "https://127.0.0.1:" + std::to_string(rx.port());
+    s.ca_file = certs->other_ca;
+    start(s);
+    ASSERT_TRUE(rx.wait_for([&] { return rx.handshake_failures() >= 1; }));
+    ASSERT_TRUE(FakeConsole::wait_for([&] { return !agent_->status().last_error.empty(); }));
+    EXPECT_THAT(agent_->status().last_error, HasSubstr("certificate verify failed"));
+    EXPECT_TRUE(rx.requests().empty());
+    agent_.reset();
+
+    s.ca_file = certs->ca;
+    start(s);
+    ASSERT_TRUE(rx.wait_for([&] { return !rx.requests().empty(); }));
+    EXPECT_EQ(rx.requests()[0].target, "/api/agent/v1/enroll");
+    EXPECT_EQ(rx.requests()[0].authorization, "Bearer enroll-secret");
 }
 
 TEST(Backoff, DoublesToTheCapWithJitter)

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "agent/fake_console.hpp"
+#include "control/ctl_client.hpp"
 #include "source/replay_writer.hpp"
 #include "support/json.hpp"
 #include "support/record_builder.hpp"
@@ -130,6 +131,18 @@ protected:
         });
     }
 
+    // One control command, as procsentryctl sends it; the reply object.
+    Json::Value control(const std::string& cmd)
+    {
+        control::CtlClient c;
+        if (!c.connect(dir_.file("control.sock")) || !c.send_line(R"({"cmd": ")" + cmd + "\"}"))
+            return {};
+        std::string line;
+        if (c.read_line(line, 5000) != control::CtlClient::Status::ok)
+            return {};
+        return test::parse_json(line);
+    }
+
     test::TempDir dir_;
     FakeConsole console_;
     std::unique_ptr<Daemon> daemon_;
@@ -221,6 +234,38 @@ TEST_F(DaemonConsoleTest, PolicyAppliesRefusalKeepsTheLastGoodAndRestartKeepsIt)
     ASSERT_TRUE(processed_through("/tmp/marker3"));
     EXPECT_FALSE(has_exe("/tmp/skipped"));
     EXPECT_EQ(console_.enrolments().size(), 1u);
+}
+
+TEST_F(DaemonConsoleTest, LocalReloadKeepsThePolicyAndStatusShowsTheConsole)
+{
+    console_.set_policy(2, std::string(R"({"skip": {"commands": ["skipped"]}, "rules": [)") + kTmpRule + "]}");
+    start();
+    ASSERT_TRUE(wait_heartbeat([](const Json::Value& hb) { return hb["config"]["applied_version"].asUInt64() == 2; }));
+    const Json::Value r = control("reload");
+    ASSERT_TRUE(r["ok"].asBool()) << r;
+    EXPECT_THAT(r["message"].asString(), HasSubstr("console policy version 2"));
+    exec("/tmp/skipped");
+    ASSERT_TRUE(processed_through("/tmp/marker"));
+    EXPECT_FALSE(has_exe("/tmp/skipped"));
+
+    const Json::Value st = control("status");
+    ASSERT_TRUE(st["ok"].asBool()) << st;
+    const Json::Value& c = st["status"]["console"];
+    EXPECT_EQ(c["url"].asString(), console_.url());
+    EXPECT_EQ(c["host_id"].asInt64(), 7);
+    EXPECT_TRUE(c["enrolled"].asBool());
+    EXPECT_TRUE(c["connected"].asBool());
+    EXPECT_EQ(c["state"].asString(), "connected");
+    EXPECT_TRUE(c["last_contact"].isString());
+    EXPECT_EQ(c["last_error"].asString(), "");
+    EXPECT_EQ(c["policy_applied_version"].asUInt64(), 2u);
+    EXPECT_TRUE(c["rejected_version"].isNull());
+    EXPECT_EQ(c["monitoring_generation"].asUInt64(), 0u);
+    EXPECT_EQ(st["status"]["config"]["console_policy_version"].asUInt64(), 2u);
+    bool console_sink = false;
+    for (const auto& s : st["status"]["sinks"])
+        console_sink = console_sink || (s["name"].asString() == "console" && s["type"].asString() == "http");
+    EXPECT_TRUE(console_sink);
 }
 
 TEST_F(DaemonConsoleTest, StopsWithinASecondWhileALongPollIsHeld)

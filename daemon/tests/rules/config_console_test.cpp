@@ -131,6 +131,15 @@ TEST(ConfigConsole, SinkNameConsoleIsReserved)
     EXPECT_TRUE(load(R"({"version": 1, "rules": [], "sinks": [{"name": "console", "type": "stdout"}]})").ok);
 }
 
+TEST(ConfigConsole, PolicyDocumentAsTheConsoleChecksItIsValid)
+{
+    // The console validates {version, skip, rules} with this loader: no sinks.
+    const auto r = load(R"({"version": 1, "skip": {"commands": ["x"]}, "rules": []})");
+    ASSERT_TRUE(r.ok) << errors_of(r);
+    EXPECT_TRUE(r.config.sinks.empty());
+    EXPECT_FALSE(r.config.console);
+}
+
 TEST(ConfigConsole, LoopbackHosts)
 {
     EXPECT_TRUE(ConfigConsoleReader::is_loopback_host("127.0.0.1"));
