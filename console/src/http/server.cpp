@@ -383,6 +383,10 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket)
         });
         return;
     }
+    // Responses go out as several writes (TLS records, header then body): with Nagle on,
+    // the last one waits for the client's delayed ACK, about 40 ms on every answer.
+    boost::system::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     if (active >= opts.max_connections) {
         boost::system::error_code ignored;
         socket.close(ignored);
