@@ -85,5 +85,8 @@ export function describe(error) {
     return text;
   }
   if (error && error.name === 'AbortError') return 'Cancelled.';
-  return `Cannot reach the console (${error && error.message ? error.message : error}).`;
+  if (error instanceof TypeError && /fetch|network/i.test(error.message)) {
+    return `Cannot reach the console (${error.message}).`;
+  }
+  return `Unexpected error: ${error && error.message ? error.message : error}`;
 }

@@ -45,15 +45,17 @@ export function proposeSkip(kind, value, ruleName) {
   let target = null;
   let where = 'all rules (global skip)';
   if (ruleName) {
-    const rule = (policy.rules || []).find((r) => r && r.name === ruleName);
+    const rule = (Array.isArray(policy.rules) ? policy.rules : []).find((r) => r && r.name === ruleName);
     if (rule) {
-      rule.skip = rule.skip && typeof rule.skip === 'object' ? rule.skip : {};
+      rule.skip = rule.skip && typeof rule.skip === 'object' && !Array.isArray(rule.skip) ? rule.skip : {};
       target = rule.skip;
       where = `rule ${ruleName}`;
+    } else {
+      where = `all rules (global skip: the policy has no rule ${ruleName} any more)`;
     }
   }
   if (!target) {
-    policy.skip = policy.skip && typeof policy.skip === 'object' ? policy.skip : {};
+    policy.skip = policy.skip && typeof policy.skip === 'object' && !Array.isArray(policy.skip) ? policy.skip : {};
     target = policy.skip;
   }
   if (!Array.isArray(target[kind])) target[kind] = [];

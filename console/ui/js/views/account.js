@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // The logged-in operator's own password.
-import { h, replace, field, message } from '../dom.js';
+import { h, append, replace, field, message } from '../dom.js';
 import { post, describe } from '../api.js';
 import { session } from '../session.js';
 
@@ -27,7 +27,7 @@ export function render(container) {
       replace(status, message('error', err.status === 401 ? 'The current password is wrong.' : describe(err)));
     }
   });
-  container.append(h('div', { class: 'view-head' }, h('h1', null, 'Account')),
+  append(container, h('div', { class: 'view-head' }, h('h1', null, 'Account')),
     h('section', { class: 'panel' }, h('p', null, 'Logged in as ', h('strong', { class: 'data' }, String(session.user.username).slice(0, 64)),
       ` (${String(session.user.role).slice(0, 16)}).`), h('h2', null, 'Change password'), form, status));
 }

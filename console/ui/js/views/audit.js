@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Audit log (admin): every change, newest first, keyset-paged.
-import { h, replace, clear, cut, dataText, message } from '../dom.js';
+import { h, append, replace, clear, cut, dataText, message } from '../dom.js';
 import { get, describe } from '../api.js';
 import { timeEl } from '../format.js';
 
@@ -44,7 +44,7 @@ export function render(container) {
   prev.addEventListener('click', () => { if (page > 0) { page -= 1; load(); } });
   next.addEventListener('click', () => { if (nextCursor) { cursors[page + 1] = nextCursor; page += 1; load(); } });
 
-  container.append(h('div', { class: 'view-head' }, h('h1', null, 'Audit log')), status,
+  append(container, h('div', { class: 'view-head' }, h('h1', null, 'Audit log')), status,
     h('div', { class: 'table-wrap' }, h('table', { class: 'data-table', id: 'audit-table' },
       h('thead', null, h('tr', null, ...['Time', 'Actor', 'Action', 'Target', 'Details', 'Remote'].map((t) => h('th', { scope: 'col' }, t)))),
       tbody)),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Hosts (topology): status of every agent; select one or many and switch monitoring in one action.
-import { h, replace, clear, dataText, message } from '../dom.js';
+import { h, append, replace, clear, dataText, message } from '../dom.js';
 import { get, post, describe } from '../api.js';
 import { timeEl } from '../format.js';
 import { canOperate } from '../session.js';
@@ -144,7 +144,7 @@ export function render(container) {
   enable.addEventListener('click', () => setMonitoring(true));
   disable.addEventListener('click', () => setMonitoring(false));
 
-  container.append(
+  append(container, 
     h('div', { class: 'view-head' }, h('h1', null, 'Hosts'), refreshed),
     h('div', { class: 'toolbar' }, count, operate ? [enable, disable] : h('span', { class: 'muted' }, 'Your role can view hosts only.')),
     out,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // One incident: what happened, the process, its ancestry, credentials, exit, the raw alert, the
 // status actions and the one-click skip proposals. Every alert field is hostile text.
-import { h, replace, clear, visible, visibleMultiline, dataText, field, select, message } from '../dom.js';
+import { h, append, replace, clear, visible, visibleMultiline, dataText, field, select, message } from '../dom.js';
 import { get, post, describe } from '../api.js';
 import { timeEl, severityBadge, statusBadge, dirname, STATUS_LABELS } from '../format.js';
 import { canOperate } from '../session.js';
@@ -19,7 +19,7 @@ function full(value, tag = 'span') {
 
 function dl(pairs) {
   const el = h('dl', { class: 'kv' });
-  for (const [k, v] of pairs) el.append(h('dt', null, k), h('dd', null, v));
+  for (const [k, v] of pairs) append(el, h('dt', null, k), h('dd', null, v));
   return el;
 }
 
@@ -208,7 +208,7 @@ export function render(container, ctx) {
   const controller = new AbortController();
   let alive = true;
   const body = h('div', { class: 'detail' }, h('p', { class: 'loading' }, 'Loading…'));
-  container.append(h('p', { class: 'back' }, h('a', { href: '#/incidents' }, '← Incidents')), body);
+  append(container, h('p', { class: 'back' }, h('a', { href: '#/incidents' }, '← Incidents')), body);
 
   const show = (inc, note) => {
     const alert = isObj(inc.alert) ? inc.alert : {};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Runtime Incidents: filtered, keyset-paged list, newest first, with live arrival by long poll.
-import { h, replace, clear, cut, dataText, field, select, message } from '../dom.js';
+import { h, append, replace, clear, cut, dataText, field, select, message } from '../dom.js';
 import { get, describe } from '../api.js';
 import { SEVERITIES, RULE_TYPES, STATUSES, STATUS_LABELS, timeEl, severityBadge, statusBadge,
   localInputToRfc3339, rfc3339ToLocalInput } from '../format.js';
@@ -178,7 +178,7 @@ export function render(container, ctx) {
     }
   });
 
-  container.append(
+  append(container, 
     h('div', { class: 'view-head' }, h('h1', null, 'Runtime incidents'), live),
     form, status, h('div', { class: 'table-wrap' }, table), pager);
 

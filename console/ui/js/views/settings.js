@@ -2,7 +2,7 @@
 // Settings > Agent configuration > Process Monitoring: edit the policy (skip + rules, docs/rules.md),
 // validate it with the daemon's validator, push it to all or selected hosts, see which host runs
 // which version. Edits go to the shared draft (draft.js) and are sent only on save.
-import { h, replace, clear, cut, visible, visibleMultiline, dataText, field, select, message, nextId } from '../dom.js';
+import { h, append, replace, clear, cut, visible, visibleMultiline, dataText, field, select, message, nextId } from '../dom.js';
 import { get, post, describe } from '../api.js';
 import { timeEl, RULE_TYPES } from '../format.js';
 import { canOperate } from '../session.js';
@@ -50,7 +50,7 @@ export function render(container, ctx) {
   let errorsByKey = new Map();
 
   const root = h('div', { class: 'settings' });
-  container.append(
+  append(container, 
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, 'Settings › Agent configuration › ', h('strong', null, 'Process Monitoring')),
     root);
 
@@ -76,10 +76,12 @@ export function render(container, ctx) {
     entries.forEach((value, i) => {
       const input = h('input', { type: 'text', value: typeof value === 'string' ? value : JSON.stringify(value),
         'data-key': `${path}[${i}]`, 'aria-label': `${label}, entry ${i + 1}`, spellcheck: 'false', disabled: !operate });
-      input.addEventListener('input', () => {
+      const update = () => {
         owner[key][i] = input.value;
         touch();
-      });
+      };
+      input.addEventListener('input', update);
+      input.addEventListener('change', update);
       const remove = h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${label} entry ${i + 1}`, title: 'Remove', disabled: !operate }, '✕');
       remove.addEventListener('click', () => {
         owner[key].splice(i, 1);
@@ -108,7 +110,7 @@ export function render(container, ctx) {
       });
       box.appendChild(h('div', { class: 'add-row' }, addInput, h('button', { type: 'button', onclick: add, 'aria-label': `Add to ${label}` }, 'Add')));
     }
-    box.appendChild(errorsFor(path));
+    append(box, [errorsFor(path)]);
     return box;
   }
 
@@ -123,11 +125,13 @@ export function render(container, ctx) {
   function textField(label, owner, key, path, attrs = {}, multiline = false) {
     const control = h(multiline ? 'textarea' : 'input', { ...(multiline ? { rows: 2 } : { type: 'text' }), ...attrs,
       value: owner[key] == null ? '' : String(owner[key]), 'data-key': path, disabled: !operate });
-    control.addEventListener('input', () => {
+    const update = () => {
       if (control.value === '' && key === 'description') delete owner[key];
       else owner[key] = control.value;
       touch();
-    });
+    };
+    control.addEventListener('input', update);
+    control.addEventListener('change', update); // programmatic clears fire only change
     const f = field(label, control);
     const err = errorsFor(path);
     if (err) {
@@ -192,7 +196,7 @@ export function render(container, ctx) {
       h('p', { class: 'hint' }, 'What success and failure mean for each type is in docs/rules.md (Outcomes); "none" raises no alert for that outcome.'));
 
     if (!isObj(rule.match)) {
-      if (rule.match !== undefined) body.appendChild(errorsFor(`${path}.match`));
+      if (rule.match !== undefined) append(body, [errorsFor(`${path}.match`)]);
     }
     const match = isObj(rule.match) ? rule.match : {};
     const matchKeys = [...new Set([...Object.keys(MATCH_LISTS), ...Object.keys(match)])];
@@ -210,7 +214,7 @@ export function render(container, ctx) {
       });
       return listEditor(label, owner, k, `${path}.match.${k}`, hint);
     })));
-    body.appendChild(errorsFor(`${path}.match`));
+    append(body, [errorsFor(`${path}.match`)]);
     body.appendChild(h('h4', null, 'Skip (this rule only)'));
     const skipOwner = new Proxy({}, {
       // As for match: rule.skip appears with its first entry.
@@ -222,7 +226,7 @@ export function render(container, ctx) {
       },
     });
     body.appendChild(h('div', { class: 'lists' }, SKIP_LISTS.map(([k, label, hint]) => listEditor(label, skipOwner, k, `${path}.skip.${k}`, hint))));
-    body.appendChild(errorsFor(`${path}.skip`));
+    append(body, [errorsFor(`${path}.skip`)]);
 
     if (operate) {
       const move = (delta) => {
@@ -262,7 +266,7 @@ export function render(container, ctx) {
     if (!isObj(work.skip)) work.skip = { commands: [], paths: [], users: [] };
     if (!Array.isArray(work.rules)) work.rules = [];
     const unknownTop = Object.keys(work).filter((k) => k !== 'skip' && k !== 'rules');
-    editor.append(
+    append(editor, 
       h('section', { class: 'panel' },
         h('h2', null, 'Global skips (all rules)'),
         h('p', { class: 'hint' }, 'Skips look only at the executable\'s resolved path as the kernel reported it (never at the process name, comm, or the name it was started by) and, for users, at the real uid. A global skip silences every rule, including the privilege rules; prefer a rule\'s own skip.'),
@@ -295,6 +299,8 @@ export function render(container, ctx) {
   }
 
   function renderDiff() {
+    saveBtn.disabled = !hasDraft();
+    discardBtn.disabled = !hasDraft();
     clear(diffBox);
     if (!cfg) return;
     const base = versions.find((v) => v.version === draft.baseVersion) || cfg.latest;
@@ -598,7 +604,7 @@ export function render(container, ctx) {
     if (alive) refreshTimer = setTimeout(refreshHosts, hosts.some((x) => isObj(x.config) && x.config.pending) ? 1000 : 5000);
   }
 
-  root.append(h('div', { class: 'settings-grid' },
+  append(root, h('div', { class: 'settings-grid' },
     h('div', { class: 'settings-main' }, h('h1', null, 'Process Monitoring'), editor, versionsBox, hostsBox),
     savePanel));
   replace(editor, h('p', { class: 'loading' }, 'Loading…'));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // A token list with create and revoke, for API tokens and enrolment tokens (same Token object).
-import { h, replace, clear, dataText, field, message } from '../dom.js';
+import { h, append, replace, clear, dataText, field, message } from '../dom.js';
 import { get, post, del, describe } from '../api.js';
 import { timeEl } from '../format.js';
 
@@ -84,7 +84,7 @@ export function tokenTable(opts) {
   });
 
   const heads = ['Name', opts.showUser ? 'User' : null, 'Created', 'Expires', 'Last used', 'Uses', 'State', ''].filter((x) => x !== null);
-  box.append(h('h2', null, opts.title), opts.intro ? h('p', { class: 'hint' }, opts.intro) : null, form, created, status,
+  append(box, h('h2', null, opts.title), opts.intro ? h('p', { class: 'hint' }, opts.intro) : null, form, created, status,
     h('table', { class: 'data-table compact' }, h('thead', null, h('tr', null, ...heads.map((t) => h('th', { scope: 'col' }, t)))), tbody));
   load();
   return box;

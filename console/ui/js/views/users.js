@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Operators (admin): create, change role, disable, reset password, delete.
-import { h, replace, clear, dataText, field, select, message } from '../dom.js';
+import { h, append, replace, clear, dataText, field, select, message } from '../dom.js';
 import { get, post, patch, del, describe } from '../api.js';
 import { timeEl } from '../format.js';
 import { session } from '../session.js';
@@ -74,7 +74,7 @@ export function render(container) {
     }, 'User created.');
   });
 
-  container.append(h('div', { class: 'view-head' }, h('h1', null, 'Users')),
+  append(container, h('div', { class: 'view-head' }, h('h1', null, 'Users')),
     h('section', { class: 'panel' }, h('h2', null, 'New user'), form), status,
     h('section', { class: 'panel' }, h('table', { class: 'data-table compact', id: 'users-table' },
       h('thead', null, h('tr', null, ...['User', 'Role', 'Created', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))), tbody)));
