@@ -15,6 +15,8 @@
 #include "app/status_json.hpp"
 #include "app/version.hpp"
 #include "rules/config_loader.hpp"
+#include "source/replay_follow_source.hpp"
+#include "source/replay_source.hpp"
 #include "source/source_error.hpp"
 
 namespace procsentry::app {
@@ -24,6 +26,8 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr auto kSinkStopDeadline = std::chrono::milliseconds(5000);
 constexpr std::size_t kReplayMessagesPerTurn = 64;
+// --replay-follow: how often the file is looked at again at its end.
+constexpr auto kFollowPoll = std::chrono::milliseconds(50);
 
 // Peak resident memory, for the replay summary the benchmark reads.
 std::string peak_rss_kb()
@@ -42,7 +46,8 @@ std::string seconds(uint64_t ns) { return std::to_string(ns / 1'000'000'000ull) 
 }  // namespace
 
 Daemon::Daemon(Options opts)
-    : opts_(std::move(opts)), signals_(io_, SIGTERM, SIGINT, SIGHUP), tick_(io_), state_(opts_.state_dir)
+    : opts_(std::move(opts)), signals_(io_, SIGTERM, SIGINT, SIGHUP), tick_(io_), state_(opts_.state_dir),
+      replay_wait_(io_)
 {
     signal(SIGPIPE, SIG_IGN);
 }
@@ -136,7 +141,10 @@ void Daemon::report_previous_session()
 void Daemon::step_source()
 {
     if (opts_.replay) {
-        replay_ = std::make_unique<source::ReplaySource>(source::ReplaySource::from_file(*opts_.replay));
+        if (opts_.replay_follow)
+            replay_ = std::make_unique<source::ReplayFollowSource>(*opts_.replay);
+        else
+            replay_ = std::make_unique<source::ReplaySource>(source::ReplaySource::from_file(*opts_.replay));
         boost::asio::post(io_, [this] { replay_some(); });
         return;
     }
@@ -183,7 +191,10 @@ int Daemon::run()
     po.cgroup_root = opts_.cgroup_root;
     po.self_tgid = static_cast<uint32_t>(getpid());
     po.live = !opts_.replay;
-    pipeline_ = std::make_unique<Pipeline>(po, config_, alert::read_host_info(),
+    alert::HostInfo host = alert::read_host_info();
+    if (opts_.hostname)
+        host.hostname = *opts_.hostname;
+    pipeline_ = std::make_unique<Pipeline>(po, config_, host,
                                            [this](const alert::SerializedPtr& a) { publish(a); });
     if (!step_sinks(err)) {
         log_err("sinks: " + err);
@@ -246,6 +257,11 @@ void Daemon::wait_signals()
     });
 }
 
+void Daemon::request_stop()
+{
+    boost::asio::post(io_, [this] { shutdown("stop requested"); });
+}
+
 void Daemon::shutdown(const std::string& why)
 {
     if (stopping_)
@@ -256,6 +272,7 @@ void Daemon::shutdown(const std::string& why)
     boost::system::error_code ec;
     signals_.cancel(ec);
     tick_.cancel();
+    replay_wait_.cancel();
     link_.reset();  // unregisters: the module detaches its hooks if we were the last reader
     replay_.reset();
     if (control_)
@@ -318,7 +335,18 @@ void Daemon::replay_some()
             shutdown("replay finished");
             return;
         }
-        if (st == source::RecordSource::Status::message)
+        if (st == source::RecordSource::Status::timeout) {
+            // Following: at the end of the file for now; look again soon.
+            replay_wait_.expires_after(kFollowPoll);
+            replay_wait_.async_wait([this](const boost::system::error_code& ec) {
+                if (!ec)
+                    replay_some();
+            });
+            return;
+        }
+        // Monitoring disabled while following: what the module would not
+        // have recorded is read past, not analysed.
+        if (st == source::RecordSource::Status::message && state_.enabled())
             pipeline_->on_message(m);
     }
     boost::asio::post(io_, [this] { replay_some(); });
@@ -334,7 +362,7 @@ void Daemon::publish(const alert::SerializedPtr& a)
 
 void Daemon::save_state(bool durable)
 {
-    if (opts_.replay)
+    if (opts_.replay && !opts_.replay_follow)
         return;
     std::string err;
     if (!state_.save(err, durable))
@@ -358,7 +386,7 @@ std::string Daemon::status_line() const
 
 bool Daemon::set_enabled(bool on, std::string& message)
 {
-    if (opts_.replay) {
+    if (opts_.replay && !opts_.replay_follow) {
         message = "not available while replaying a file";
         return false;
     }
@@ -370,10 +398,12 @@ bool Daemon::set_enabled(bool on, std::string& message)
         message = "could not persist the setting: " + err;
         return false;
     }
-    if (on)
-        link_->enable();
-    else
-        link_->disable();
+    if (link_) {
+        if (on)
+            link_->enable();
+        else
+            link_->disable();
+    }
     if (was != on) {
         // Turning monitoring off is exactly what an intruder would do: record who can see it.
         pipeline_->sensor_alert(on ? "monitoring_enabled" : "monitoring_disabled",
@@ -427,6 +457,7 @@ Json::Value Daemon::status()
     Json::Value v;
     v["version"] = daemon_version();
     v["monitoring"] = state_.enabled() ? "enabled" : "disabled";
+    v["host"] = pipeline_->host().hostname;
     Json::Value k;
     if (link_) {
         k["state"] = KernelLink::name(link_->state());
@@ -438,7 +469,7 @@ Json::Value Daemon::status()
         if (link_->module_stats())
             k["module"] = module_stats_json(*link_->module_stats());
     } else {
-        k["state"] = opts_.replay ? "replay" : "none";
+        k["state"] = opts_.replay ? (opts_.replay_follow ? "replay-follow" : "replay") : "none";
         if (opts_.replay)
             k["replay"] = *opts_.replay;
     }

@@ -22,7 +22,7 @@
 #include "control/control_handler.hpp"
 #include "control/control_server.hpp"
 #include "rules/config.hpp"
-#include "source/replay_source.hpp"
+#include "source/record_source.hpp"
 
 namespace procsentry::app {
 
@@ -34,6 +34,8 @@ public:
     // Runs until stopped; returns the process exit status (0, or 78 for a
     // configuration that cannot be used at startup, 1 for other fatal errors).
     int run();
+    // Thread-safe: stops the daemon as SIGTERM does (tests, embedding).
+    void request_stop();
 
     // control::ControlHandler
     Json::Value status() override;
@@ -71,7 +73,8 @@ private:
     std::unique_ptr<SinkSet> sinks_;
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<KernelLink> link_;
-    std::unique_ptr<source::ReplaySource> replay_;
+    std::unique_ptr<source::RecordSource> replay_;  // ReplaySource, or ReplayFollowSource with replay_follow
+    boost::asio::steady_timer replay_wait_;          // --replay-follow: next poll of the file
     std::unique_ptr<control::ControlServer> control_;
     bool stopping_ = false;
     std::chrono::steady_clock::time_point last_watchdog_{};
