@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // Hosts (topology): status of every agent; select one or many and switch monitoring in one action.
 import { h, append, replace, clear, dataText, message } from '../dom.js';
-import { get, post, describe } from '../api.js';
+import { get, post, del, describe } from '../api.js';
 import { timeEl } from '../format.js';
-import { canOperate } from '../session.js';
+import { canOperate, isAdmin } from '../session.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const selected = new Set(); // host ids; kept across refreshes and visits
@@ -54,7 +54,8 @@ export function render(container) {
     h('thead', null, h('tr', null,
       h('th', { scope: 'col', class: 'col-check' }, selectAll),
       ...['Host', 'Status', 'Last seen', 'Monitoring', 'Kernel', 'Module / ABI', 'Sensor', 'Drops', 'Config (assigned / applied)']
-        .map((t) => h('th', { scope: 'col' }, t)))),
+        .map((t) => h('th', { scope: 'col' }, t)),
+      isAdmin() ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Remove')) : null)),
     tbody);
 
   function updateSelectionUi() {
@@ -91,10 +92,11 @@ export function render(container) {
         h('td', null, dataText(k.module_version, 20), ' / ', dataText(k.abi_version, 8)),
         h('td', null, sensorCell(host)),
         h('td', { class: Number(host.drops) > 0 ? 'num warn' : 'num' }, String(Number(host.drops) || 0)),
-        h('td', null, configCell(host))));
+        h('td', null, configCell(host)),
+        isAdmin() ? h('td', null, host.revoked ? null : h('button', { type: 'button', class: 'danger small', onclick: () => removeHost(host) }, 'Remove')) : null));
     }
     if (!hosts.length) {
-      tbody.appendChild(h('tr', null, h('td', { colspan: 10, class: 'empty' },
+      tbody.appendChild(h('tr', null, h('td', { colspan: 11, class: 'empty' },
         'No hosts yet. Enrol an agent with an enrolment token (Tokens page).')));
     }
     updateSelectionUi();
@@ -133,6 +135,19 @@ export function render(container) {
       replace(out, message('error', describe(e)));
     }
     updateSelectionUi();
+    refresh();
+  }
+
+  // Decommission: the agent's token stops working; its incidents stay.
+  async function removeHost(host) {
+    if (!window.confirm(`Remove host ${String(host.name ?? host.id).slice(0, 64)}? Its agent token stops working; its incidents stay.`)) return;
+    replace(out);
+    try {
+      await del(`/api/v1/hosts/${encodeURIComponent(Number(host.id))}`);
+      replace(out, message('ok', 'Host removed: its agent can no longer connect.'));
+    } catch (e) {
+      replace(out, message('error', describe(e)));
+    }
     refresh();
   }
 
