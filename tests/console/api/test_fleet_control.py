@@ -18,8 +18,8 @@ def monitoring_of(status):
     """monitoring on/off as procsentryctl status --json reports it."""
     m = status.get("monitoring")
     if isinstance(m, dict):
-        return m.get("enabled")
-    return m
+        m = m.get("enabled")
+    return {"enabled": True, "disabled": False}.get(m, m)
 
 
 class MonitoringTest(FleetTestCase):
@@ -121,8 +121,7 @@ class PolicyTest(FleetTestCase):
             self.assertEqual(h["config"]["assigned"], v)
             self.assertIsNone(h["config"]["error"])
             st = ag.status()["console"]
-            self.assertEqual(st.get("policy_applied", st.get("policy_version_applied")), v,
-                             st)
+            self.assertEqual(st["policy_applied_version"], v, st)
         hc = self.fleet.host_of(c)
         self.assertEqual(hc["config"]["applied"], start[c.hostname])
         self.assertNotEqual(hc["config"]["assigned"], v)
@@ -258,7 +257,9 @@ class RefusedPolicyTest(FleetTestCase):
         self.assertTrue(h["config"]["error"])
         self.assertFalse(h["config"]["pending"])
         st = a.status()["console"]
-        self.assertIn(v, (st.get("policy_rejected"), st.get("policy_version_rejected")), st)
+        self.assertEqual(st["rejected_version"], v, st)
+        self.assertIn("cannot save the policy", st["rejected_error"])
+        self.assertEqual(st["policy_applied_version"], good, st)
         # b applied it.
         wait_until(lambda: self.fleet.host_of(b)["config"]["applied"] == v, 20, 0.1)
         # a still runs the old rules: a crash is low there, high on b.

@@ -27,7 +27,7 @@ class ConsoleProcess:
         self.binary = binary
         self.dir = workdir
         self.ca = ca
-        os.makedirs(workdir, exist_ok=True)
+        os.makedirs(os.path.join(workdir, "state"), exist_ok=True)
         self.port = port or free_port()
         self.config_path = os.path.join(workdir, "console.json")
         self.log_path = os.path.join(workdir, "console.log")
@@ -53,6 +53,7 @@ class ConsoleProcess:
             "tls": {"cert_file": ca.cert_file, "key_file": ca.key_file},
             "store": store,
             "ui_dir": ui_dir,
+            "state_dir": os.path.join(workdir, "state"),
             "threads": 4,
             "agents": {"heartbeat_wait_s": 10, "offline_after_s": 90},
         }

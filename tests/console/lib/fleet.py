@@ -53,13 +53,20 @@ class Fleet:
                                       self.ca, pg_conninfo=pg or None, extra=console_extra)
         self.agents = []
         self.failed = False
-        self.console.add_user("admin", "admin", ADMIN_PASSWORD)
-        self.console.start()
-        self.admin = self.console.login("admin", ADMIN_PASSWORD)
-        for _ in range(agents):
-            self.add_agent()
-        for a in self.agents:
-            self.wait_connected(a)
+        self.admin = None
+        try:
+            self.console.add_user("admin", "admin", ADMIN_PASSWORD)
+            self.console.start()
+            self.admin = self.console.login("admin", ADMIN_PASSWORD)
+            for _ in range(agents):
+                self.add_agent()
+            for a in self.agents:
+                self.wait_connected(a)
+        except BaseException:
+            # No process outlives a failed set-up; the logs say why it failed.
+            self.failed = True
+            self.close(check=False)
+            raise
 
     # -- agents ---------------------------------------------------------------------------
     def enrollment_token(self, name="test", max_uses=None, expires_in_days=None):
@@ -121,10 +128,8 @@ class Fleet:
             rc = a.stop()
             if rc not in (0, None):
                 problems.append("procsentryd %s exited with %s" % (a.hostname, rc))
-        try:
+        if self.admin is not None:
             self.admin.close()
-        except OSError:
-            pass
         rc = self.console.stop()
         if rc not in (0, None):
             problems.append("procsentry-console exited with %s" % rc)
