@@ -41,7 +41,8 @@ Policy::Check Policy::check(const Json::Value& policy)
     doc["version"] = 1;
     doc["skip"] = policy["skip"];
     doc["rules"] = policy["rules"];
-    // The loader requires sinks; a policy has none of its own (the host's file keeps them).
+    // The daemon's loader requires "sinks" (docs/rules.md); a policy carries none, and an
+    // empty list is valid, so the check is the daemon's own without refusing every policy.
     doc["sinks"] = Json::Value(Json::arrayValue);
     const std::string text = JsonText::write(doc);
     // The loader refuses more than ConfigLoader::kMaxBytes itself and says so.

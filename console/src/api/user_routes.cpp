@@ -99,8 +99,7 @@ http::Response update(ApiContext& ctx, const http::Request& req)
     if (password) {
         details["password"] = "changed";
         u->password_hash = ctx.hasher.hash(*password);
-        u->failed_logins = 0;
-        u->locked_until = 0;
+        ctx.throttle.record_success(u->name);
     }
     ctx.store.update_user(*u);
     ctx.audit(ApiContext::actor(who), "user.update", "user " + u->name, details, req.remote);

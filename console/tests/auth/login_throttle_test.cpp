@@ -19,41 +19,36 @@ TEST(LoginThrottle, FiveFailuresLockSixtySecondsDoublingToAnHour)
     EXPECT_EQ(LoginThrottle::lock_seconds(1000000), 3600);
 }
 
-TEST(LoginThrottle, KnownUserRow)
+TEST(LoginThrottle, LocksAndUnlocks)
 {
-    store::UserRow u;
+    LoginThrottle t;
     const int64_t now = 1000 * kS;
     for (int i = 0; i < 4; ++i)
-        LoginThrottle::record_failure(u, now);
-    EXPECT_EQ(LoginThrottle::retry_after(u, now), 0);
-    LoginThrottle::record_failure(u, now);
-    EXPECT_EQ(LoginThrottle::retry_after(u, now), 60);
-    EXPECT_EQ(LoginThrottle::retry_after(u, now + 59 * kS + 1), 1);
-    EXPECT_EQ(LoginThrottle::retry_after(u, now + 60 * kS), 0);
-    LoginThrottle::record_success(u);
-    EXPECT_EQ(u.failed_logins, 0);
-    EXPECT_EQ(u.locked_until, 0);
+        t.record_failure("alice", now);
+    EXPECT_EQ(t.retry_after("alice", now), 0);
+    t.record_failure("alice", now);
+    EXPECT_EQ(t.retry_after("alice", now), 60);
+    EXPECT_EQ(t.retry_after("alice", now + 59 * kS + 1), 1);
+    EXPECT_EQ(t.retry_after("alice", now + 60 * kS), 0);
+    EXPECT_EQ(t.retry_after("bob", now), 0);
+    for (int i = 0; i < 5; ++i)
+        t.record_failure("alice", now + 60 * kS);
+    EXPECT_EQ(t.retry_after("alice", now + 60 * kS), 120);
+    t.record_success("alice");
+    EXPECT_EQ(t.retry_after("alice", now + 60 * kS), 0);
 }
 
-TEST(LoginThrottle, UnknownNamesLockTheSameWay)
+TEST(LoginThrottle, TableIsBoundedAndKeepsLocks)
 {
     LoginThrottle t;
-    const int64_t now = 1000 * kS;
     for (int i = 0; i < 5; ++i)
-        t.record_failure_unknown("ghost", now);
-    EXPECT_EQ(t.retry_after_unknown("ghost", now), 60);
-    EXPECT_EQ(t.retry_after_unknown("other", now), 0);
-}
-
-TEST(LoginThrottle, UnknownNameTableIsBounded)
-{
-    LoginThrottle t;
-    for (std::size_t i = 0; i < LoginThrottle::kMaxUnknownNames + 100; ++i)
-        t.record_failure_unknown("n" + std::to_string(i), 0);
-    // Still answering, and the newest name is tracked.
+        t.record_failure("victim", 0);
+    for (std::size_t i = 0; i < LoginThrottle::kMaxNames + 100; ++i)
+        t.record_failure("n" + std::to_string(i), 0);
+    EXPECT_EQ(t.retry_after("victim", 0), 60);  // unlocked names were forgotten first
     for (int i = 0; i < 5; ++i)
-        t.record_failure_unknown("last", 0);
-    EXPECT_EQ(t.retry_after_unknown("last", 0), 60);
+        t.record_failure("last", 0);
+    EXPECT_EQ(t.retry_after("last", 0), 60);
 }
 
 }  // namespace

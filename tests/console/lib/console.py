@@ -87,6 +87,23 @@ class ConsoleProcess:
         tokens = [w for line in out for w in line.split() if w.startswith("pse_")] or out[-1:]
         return tokens[-1].strip()
 
+    def sql(self, statement):
+        """Runs one SQL statement on the console's store behind its back (tests only: to make
+        states the API cannot, such as an expired token)."""
+        if self.config["store"]["type"] == "sqlite":
+            import sqlite3
+            db = sqlite3.connect(self.db_path, timeout=30)
+            try:
+                db.execute(statement)
+                db.commit()
+            finally:
+                db.close()
+        else:
+            with open(self.conninfo_file) as f:
+                conninfo = f.read().strip()
+            subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", conninfo, "-c", statement],
+                           check=True, capture_output=True, timeout=60)
+
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, timeout=30):
         self.log = open(self.log_path, "ab")
