@@ -518,7 +518,7 @@ export function render(container, ctx) {
           changed();
           renderEditor();
         } }, 'Load into editor') : null,
-        operate ? h('button', { type: 'button', onclick: async () => {
+        operate ? h('button', { type: 'button', title: 'Assign this version to the hosts chosen under "Push to"', onclick: async () => {
           const t = targets();
           const what = t === 'all' ? 'all hosts (and make it the default)' : `${t.host_ids.length} selected host(s)`;
           if (t !== 'all' && !t.host_ids.length) {
@@ -533,14 +533,14 @@ export function render(container, ctx) {
           } catch (e) {
             replace(saveOut, message('error', describe(e)));
           }
-        } }, 'Assign to “Push to” targets') : null);
+        } }, 'Assign') : null);
       return [h('tr', { 'data-version': Number(v.version) },
         h('td', null, `v${Number(v.version)}`, v.version === cfg.default_version ? h('span', { class: 'badge badge-on' }, ' default') : null),
         h('td', null, timeEl(v.created)),
         h('td', null, dataText(v.created_by, 32)),
         h('td', null, dataText(v.comment, 80)),
-        h('td', { class: 'num' }, String(Number(counts.assigned) || 0)),
-        h('td', { class: 'num' }, String(Number(counts.applied) || 0)),
+        h('td', null, String(Number(counts.assigned) || 0)),
+        h('td', null, String(Number(counts.applied) || 0)),
         actions),
       h('tr', { class: 'policy-view' }, h('td', { colspan: 7 }, view))];
     });
@@ -559,8 +559,8 @@ export function render(container, ctx) {
       return h('tr', { 'data-host-id': Number(host.id) },
         h('td', null, dataText(host.name, 40)),
         h('td', null, host.connected === true ? 'connected' : h('span', { class: 'muted' }, 'offline')),
-        h('td', { class: 'num' }, c.assigned == null ? '–' : `v${Number(c.assigned)}`),
-        h('td', { class: 'num' }, c.applied == null ? '–' : `v${Number(c.applied)}`),
+        h('td', null, c.assigned == null ? '–' : `v${Number(c.assigned)}`),
+        h('td', null, c.applied == null ? '–' : `v${Number(c.applied)}`),
         h('td', null, state));
     });
     replace(hostsBox, h('h2', null, 'Which hosts run which version'),
