@@ -203,12 +203,37 @@ class BrowserUiTest(unittest.TestCase):
         self.assertIn("Ancestry", self.b.wait_find("#section-ancestry-parent-first").text)
         self.b.wait_find("#credentials")
         self.shot("05-incident-detail")
+        # Acknowledge with a comment.
+        self.b.find("#status-comment").send_keys("seen in the browser test")
+        self.b.find("#btn-ack").click()
+        self.b.wait_text("main", "Marked acknowledged")
+        inc = self.admin.get("/api/v1/incidents/%d" % self.evil_id)
+        self.assertEqual((inc["status"], inc["status_by"], inc["status_comment"]),
+                         ("acknowledged", "admin", "seen in the browser test"))
         self.b.find("#btn-skip-command").click()
         diff = self.b.wait_text("#draft-diff", '"/tmp/x/evil"')
         # In the skip of the incident's rule (the default scope) or the global one.
         self.assertRegex(diff.text, r'skip(\.commands\[0\]: |: \{"commands":\[)"/tmp/x/evil"')
         self.assertIn("Unsaved draft", diff.text)
         self.assertIn("•", self.b.find("#nav").text, "the draft is marked in the navigation")
+        # The daemon's validator refuses a relative command path; its message shows next to
+        # the entry, and the draft validates again once the entry is removed.
+        add = self.b.find('fieldset[data-key="skip.commands"] input.add-entry')
+        add.send_keys("bin/nice\n")
+        bad = self.b.wait(lambda: [e for e in self.b.find_all('fieldset[data-key="skip.commands"] li input')
+                                   if e.prop("value") == "bin/nice"], 10, "the new entry")[0]
+        key = bad.attr("data-key")
+        self.b.find("#btn-validate").click()
+        self.b.wait_text("#validation-errors", key)
+        self.b.wait(lambda: self.b.find('[data-key="%s"]' % key).attr("aria-invalid") == "true",
+                    10, "the entry marked invalid")
+        err = self.b.execute(
+            "return document.querySelector('[data-key=\"%s\"]').parentElement"
+            ".querySelector('.field-error').textContent;" % key)
+        self.assertIn("bin/nice", err)
+        self.shot("06-settings-invalid")
+        self.b.execute("document.querySelector('[data-key=\"%s\"]').parentElement"
+                       ".querySelector('button').click();" % key)
         self.b.find("#btn-validate").click()
         self.b.wait_text("#save-status", "Valid")
         self.shot("06-settings-draft")
@@ -244,6 +269,25 @@ class BrowserUiTest(unittest.TestCase):
         rows = [r for r in self.incident_rows() if r["id"] > last]
         self.assertEqual(len(rows), 1, rows)
         self.shot("08-incidents-after-skip")
+
+    def test_4b_concurrent_save_asks_to_reload(self):
+        self.go("#/settings/process-monitoring")
+        self.b.wait_find("#policy-editor fieldset")
+        self.b.find('fieldset[data-key="skip.users"] input.add-entry').send_keys("4242\n")
+        self.b.wait_text("#draft-diff", "4242")
+        # Someone else saves first.
+        cfg = self.admin.get("/api/v1/config")
+        other = self.admin.post("/api/v1/config", {"policy": cfg["latest"]["policy"],
+                                                    "base_version": cfg["latest"]["version"],
+                                                    "comment": "concurrent", "targets": "all"})
+        self.b.find("#btn-save").click()
+        self.b.wait_text("#save-status", "Someone saved version %d" % other["version"])
+        self.shot("07b-settings-conflict")
+        self.b.find("#btn-reload-latest").click()
+        self.b.wait_text("#draft-diff", "No unsaved changes. The editor shows version %d"
+                         % other["version"])
+        self.assertNotIn("•", self.b.find("#nav").text)
+        self.assertEqual(self.admin.get("/api/v1/config")["latest"]["version"], other["version"])
 
     # -- 5. hostile strings render as text --------------------------------------------------------
     def test_5_hostile_strings_render_as_text(self):

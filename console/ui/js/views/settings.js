@@ -88,7 +88,9 @@ export function render(container, ctx) {
         touch();
         renderEditor();
       });
-      list.appendChild(h('li', null, input, remove, errorsFor(`${path}[${i}]`)));
+      const err = errorsFor(`${path}[${i}]`);
+      if (err) input.setAttribute('aria-invalid', 'true');
+      list.appendChild(h('li', null, input, remove, err));
     });
     if (!entries.length) list.appendChild(h('li', { class: 'muted empty-list' }, 'empty'));
     box.appendChild(list);
