@@ -100,6 +100,7 @@ class BrowserUiTest(unittest.TestCase):
         return self.b.execute("""
             return [...document.querySelectorAll('#incidents-table tbody tr[data-id]')].map(
               (tr) => ({id: Number(tr.dataset.id), text: tr.textContent,
+                        rule: !tr.querySelector('.col-rule .kind'),
                         cmd: tr.querySelector('.col-cmd').textContent}));""")
 
     def wait_row(self, needle, timeout=40):
@@ -258,7 +259,8 @@ class BrowserUiTest(unittest.TestCase):
         self.a1.feed(fixture("exec-refused"))
         self.go("#/incidents")
         self.wait_row("/tmp/x/dropper.bin")
-        new = [i for i in self.admin.all_incidents(host=self.h1) if i["id"] > last]
+        # Rule incidents only: sensor alerts of the monitoring change may still be arriving.
+        new = [i for i in self.admin.all_incidents(host=self.h1, kind="rule") if i["id"] > last]
         self.assertEqual([i["exe"] for i in new], ["/tmp/x/dropper.bin"],
                          "only the control record raised an incident")
         # At the agent too: its file sink got the control alert and no /tmp/x/evil alert
@@ -266,7 +268,7 @@ class BrowserUiTest(unittest.TestCase):
         later = self.a1.alerts()[file_alerts:]
         self.assertEqual([a["process"]["exe"] for a in later if a["kind"] == "rule"],
                          ["/tmp/x/dropper.bin"])
-        rows = [r for r in self.incident_rows() if r["id"] > last]
+        rows = [r for r in self.incident_rows() if r["id"] > last and r["rule"]]
         self.assertEqual(len(rows), 1, rows)
         self.shot("08-incidents-after-skip")
 
@@ -332,6 +334,17 @@ class BrowserUiTest(unittest.TestCase):
         self.assertEqual(len(args[5]), 20000, "the detail view shows the full value")
         self.assert_no_injection()
         self.shot("10-hostile-detail")
+        # Proposed as a skip, the path keeps its real value (a skip matches it exactly) and the
+        # editor spells out the direction override next to the entry.
+        self.b.find("#btn-skip-command").click()
+        note = self.b.wait(lambda: self.b.execute(
+            "const n = document.querySelector('.entry-note'); return n && n.textContent;"),
+            10, "the spelled-out entry")
+        self.assertIn("/tmp/x/\\u{202E}gpj.sh", note)
+        self.assertIn(RLO, self.b.execute(
+            "return [...document.querySelectorAll('.list-editor li input')].map((i) => i.value)"
+            ".find((v) => v.includes('gpj')) || '';"))
+        self.assert_no_injection()
 
     def assert_no_injection(self):
         found = self.b.execute("""

@@ -90,7 +90,13 @@ export function render(container, ctx) {
       });
       const err = errorsFor(`${path}[${i}]`);
       if (err) input.setAttribute('aria-invalid', 'true');
-      list.appendChild(h('li', null, input, remove, err));
+      // An entry taken from an alert may hold direction-changing or invisible characters that
+      // make the input show something else than what it matches: spell it out below.
+      const spelled = typeof value === 'string' && visible(value) !== value
+        ? h('div', { class: 'warn-inline entry-note' }, 'contains invisible or direction-changing characters: ',
+          h('code', { class: 'data' }, cut(value, 200)))
+        : null;
+      list.appendChild(h('li', null, input, remove, spelled, err));
     });
     if (!entries.length) list.appendChild(h('li', { class: 'muted empty-list' }, 'empty'));
     box.appendChild(list);
