@@ -62,10 +62,8 @@ http::Response create(ApiContext& ctx, const http::Request& req)
     u.created = ctx.clock();
     try {
         u.id = ctx.store.create_user(u);
-    } catch (const store::StoreError&) {
-        if (ctx.store.find_user(u.name))
-            throw ApiError::conflict("a user named " + u.name + " exists");
-        throw;
+    } catch (const store::StoreConflict&) {
+        throw ApiError::conflict("a user named " + u.name + " exists");
     }
     Json::Value details(Json::objectValue);
     details["role"] = auth::Roles::name(u.role);

@@ -54,7 +54,9 @@ TEST(HostileInput, NumbersOutOfRange)
     for (const char* v : {"1e400", "-1", "0", "3.0", "99999999999999999999", "true", "\"5\"", "null"}) {
         auto r = h.as(admin, "POST", "/api/v1/enrollment-tokens", std::string("{\"name\":\"x\",\"max_uses\":") + v + "}");
         EXPECT_EQ(r.status, 400) << v;
-        EXPECT_EQ(r.json["error"]["details"][0]["field"], "max_uses") << v;
+        if (std::string(v) != "1e400") {  // out of double range: jsoncpp refuses the text itself
+            EXPECT_EQ(r.json["error"]["details"][0]["field"], "max_uses") << v;
+        }
     }
     auto big = h.as(admin, "POST", "/api/v1/hosts/monitoring", R"({"host_ids":[18446744073709551615],"enabled":true})");
     EXPECT_EQ(big.status, 400);
