@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Enrolment (docs/api.md, Agent protocol) and heartbeats filling the host's fields."""
 import json
+import os
 
 from fleet_case import FleetTestCase
 from waiting import wait_until
@@ -9,7 +10,7 @@ ENROLL = "/api/agent/v1/enroll"
 
 
 def enroll_body(name="raw-host"):
-    return json.dumps({"host": {"name": name, "machine_id": "0" * 32, "boot_id": None},
+    return json.dumps({"host": {"name": name, "machine_id": "0" * 32, "boot_id": "b" * 36},
                        "agent_version": "0.0.0-test"}).encode()
 
 
@@ -120,9 +121,12 @@ class HeartbeatTest(FleetTestCase):
             self.assertIsNotNone(h["enrolled"])
             self.assertEqual(h["agent_version"], st["version"])
             self.assertRegex(h["agent_version"], r"^\d+\.\d+")
-            # A replaying daemon has no module: the ABI it speaks is still reported.
-            self.assertEqual(h["kernel"]["abi_version"], 1)
-            self.assertIn("release", h["kernel"])
+            # A replaying daemon has no module: no module version or ABI, the host's kernel
+            # release, and the sensor state says why.
+            self.assertEqual(h["kernel"], {"release": os.uname().release,
+                                           "module_version": None, "abi_version": None})
+            self.assertEqual(h["sensor"], {"state": "replay-follow", "reason": None})
+            self.assertEqual(h["machine_id"], open("/etc/machine-id").read().strip())
             self.assertIsInstance(h["drops"], int)
             self.assertEqual(h["drops"], 0)
             self.assertTrue(h["monitoring"]["enabled"])

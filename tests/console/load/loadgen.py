@@ -168,7 +168,7 @@ class Agent:
     async def enroll(self):
         c = Conn("127.0.0.1", self.args.port, self.ctx)
         body = json.dumps({"host": {"name": self.name, "machine_id": "%032x" % self.idx,
-                                    "boot_id": None}, "agent_version": AGENT_VERSION}).encode()
+                                    "boot_id": "load"}, "agent_version": AGENT_VERSION}).encode()
         t0 = time.monotonic()
         st, data = await c.request("POST", "/api/agent/v1/enroll", body, {
             "Authorization": "Bearer " + self.args.enroll_token,
@@ -183,7 +183,7 @@ class Agent:
     def heartbeat_body(self):
         return json.dumps({
             "agent_version": AGENT_VERSION,
-            "host": {"name": self.name, "machine_id": "%032x" % self.idx, "boot_id": None},
+            "host": {"name": self.name, "machine_id": "%032x" % self.idx, "boot_id": "load"},
             "kernel": {"release": "6.1.0-loadgen", "module_version": None, "abi_version": 1,
                        "state": "registered", "reason": None},
             "monitoring": {"enabled": True, "generation": 0},
@@ -272,22 +272,36 @@ class Agent:
 
 
 async def watch(args, ctx, stats, stop):
-    """Polls the newest incidents; the first time an alert id shows is its visible time."""
+    """Polls the newest incidents; the first time an alert id shows is its visible time.
+    Each poll pages down (newest first) until it reaches incidents it saw before, so a burst
+    larger than one page is not missed."""
     c = Conn("127.0.0.1", args.port, ctx)
     hdr = {"Authorization": "Bearer " + args.api_token}
+    seen_max = 0
     while not stop.is_set():
+        cursor, top, pages = None, None, 0
         try:
-            st, data = await c.request("GET", "/api/v1/incidents?limit=500", b"", hdr)
+            while True:
+                path = "/api/v1/incidents?limit=500" + ("&cursor=" + cursor if cursor else "")
+                st, data = await c.request("GET", path, b"", hdr)
+                now = time.monotonic()
+                if st != 200:
+                    stats.error("watch_%d" % st)
+                    break
+                d = json.loads(data)
+                ids = [it["id"] for it in d["items"]]
+                for it in d["items"]:
+                    stats.visible.setdefault(it["alert_id"], now)
+                top = max(ids + [top or 0])
+                pages += 1
+                cursor = d["next_cursor"]
+                if not cursor or not ids or min(ids) <= seen_max or pages >= 50:
+                    break
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ssl.SSLError):
             stats.error("watch_network")
             await asyncio.sleep(0.2)
             continue
-        now = time.monotonic()
-        if st == 200:
-            for it in json.loads(data)["items"]:
-                stats.visible.setdefault(it["alert_id"], now)
-        else:
-            stats.error("watch_%d" % st)
+        seen_max = max(seen_max, top or 0)
         await asyncio.sleep(args.watch_ms / 1000.0)
     await c.close()
 

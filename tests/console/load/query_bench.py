@@ -153,7 +153,7 @@ def main(argv):
         c = f.console.client()
         for i in range(10):
             r = c.raw("POST", "/api/agent/v1/enroll", json.dumps({
-                "host": {"name": "bench-%d" % i, "machine_id": "%032x" % i, "boot_id": None},
+                "host": {"name": "bench-%d" % i, "machine_id": "%032x" % i, "boot_id": "bench"},
                 "agent_version": "bench"}).encode(), {"Authorization": "Bearer " + tok,
                                                        "Content-Type": "application/json"})
             d = r.json()
