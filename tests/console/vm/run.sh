@@ -186,7 +186,7 @@ if [ "$mode" = test ]; then
 	# The Runtime Incidents view, through the browser tests' WebDriver client when it exists.
 	if [ ${#fail[@]} -eq 0 ]; then
 		if [ -f "$TOP/tests/console/browser/webdriver.py" ]; then
-			python3 "$HERE/ui_check.py" --url "$url" --ca "$tmp/tls/ca.crt" --password-file "$pwfile" \
+			python3 "$HERE/ui_check.py" --url "$url" --password-file "$pwfile" --shot "$out/incidents.png" \
 				--host-name "$GUEST_HOST" --rule "$RULE" --exe "$PAYLOAD" ||
 				fail+=("the Runtime Incidents view does not show the incident")
 		else
