@@ -12,7 +12,6 @@
 # Settings come from /tests/console/env (written by run.sh): CTL_PORT, MODE (test|demo), PAYLOAD.
 # shellcheck source=/dev/null
 . /tests/console/env
-CTL=http://10.0.2.2:$CTL_PORT
 RUN=/run/procsentry
 DLOG=$RUN/daemon.log
 H=/tests/e2e/bin/procsentry-e2e-helper
@@ -20,10 +19,17 @@ H=/tests/e2e/bin/procsentry-e2e-helper
 fact() { echo "CONSOLE-VM-FACT $*"; }
 out() { sed -e "s/^/CONSOLE-VM-OUT $1 /" -e 's/WARNING:/warning:/g' -e 's/BUG:/bug:/g' "$2"; }
 
-# ctl_wait NAME SECS: until the host serves $CTL/NAME (1 s polls); 1 on timeout.
+# ctl_get NAME: 0 when the host serves /NAME.  HTTP/1.0 over nc: the static busybox's wget
+# crashes in glibc's resolver (no NSS in the initramfs), even for a numeric address.
+ctl_get() {
+	printf 'GET /%s HTTP/1.0\r\nHost: 10.0.2.2\r\n\r\n' "$1" | nc -w 3 10.0.2.2 "$CTL_PORT" > "$RUN/ctl.$1" 2>/dev/null
+	head -n 1 "$RUN/ctl.$1" | grep -q ' 200 '
+}
+
+# ctl_wait NAME SECS: until the host serves /NAME (1 s polls); 1 on timeout.
 ctl_wait() {
 	_end=$(($(date +%s) + $2))
-	until wget -q -T 3 -O "$RUN/ctl.$1" "$CTL/$1" 2>/dev/null; do
+	until ctl_get "$1"; do
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 1
 	done
@@ -119,7 +125,7 @@ if [ "$MODE" = demo ]; then
 	# Until the host says finish (Ctrl-C there): the payload again every 30 s, so that a rule
 	# change pushed from the console (e.g. $PAYLOAD in skip commands) shows in what arrives.
 	n=0
-	while ! wget -q -T 3 -O /dev/null "$CTL/finish" 2>/dev/null; do
+	while ! ctl_get finish; do
 		sleep 5
 		n=$((n + 1))
 		if [ $((n % 6)) -eq 0 ]; then "$PAYLOAD" exit 0; fi
