@@ -7,14 +7,20 @@
 #include <cstring>
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "abi/clock.hpp"
+#include "agent/console_sink.hpp"
+#include "agent/policy_store.hpp"
 #include "alert/host_info.hpp"
+#include "alert/rfc3339.hpp"
 #include "app/log.hpp"
 #include "app/status_json.hpp"
 #include "app/version.hpp"
 #include "rules/config_loader.hpp"
+#include "source/replay_follow_source.hpp"
+#include "source/replay_source.hpp"
 #include "source/source_error.hpp"
 
 namespace procsentry::app {
@@ -24,6 +30,8 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr auto kSinkStopDeadline = std::chrono::milliseconds(5000);
 constexpr std::size_t kReplayMessagesPerTurn = 64;
+// --replay-follow: how often the file is looked at again at its end.
+constexpr auto kFollowPoll = std::chrono::milliseconds(50);
 
 // Peak resident memory, for the replay summary the benchmark reads.
 std::string peak_rss_kb()
@@ -42,17 +50,53 @@ std::string seconds(uint64_t ns) { return std::to_string(ns / 1'000'000'000ull) 
 }  // namespace
 
 Daemon::Daemon(Options opts)
-    : opts_(std::move(opts)), signals_(io_, SIGTERM, SIGINT, SIGHUP), tick_(io_), state_(opts_.state_dir)
+    : opts_(std::move(opts)), signals_(io_, SIGTERM, SIGINT, SIGHUP), tick_(io_), state_(opts_.state_dir),
+      replay_wait_(io_)
 {
     signal(SIGPIPE, SIG_IGN);
 }
 
 Daemon::~Daemon() = default;
 
+rules::LoadResult Daemon::load_config(std::optional<uint64_t>& policy_version, std::string& policy_problem) const
+{
+    policy_version.reset();
+    policy_problem.clear();
+    const rules::ConfigLoader loader(opts_.state_dir);
+    auto res = loader.load_file(opts_.config);
+    if (!res.ok || !res.config.console)
+        return res;
+    std::string err;
+    const auto saved = agent::PolicyStore(opts_.state_dir).load(res.config.console->url, err);
+    if (!err.empty())
+        policy_problem = err;
+    if (!saved)
+        return res;
+    const std::string name = "console policy " + std::to_string(saved->version);
+    auto merged = loader.load_file_with_policy(opts_.config, saved->policy, name);
+    if (!merged.ok) {
+        for (const auto& e : merged.errors)
+            policy_problem += (policy_problem.empty() ? "" : "; ") + e.to_string();
+        return res;
+    }
+    policy_version = saved->version;
+    return merged;
+}
+
+std::vector<rules::SinkSpec> Daemon::sink_specs(const rules::Config& c) const
+{
+    auto specs = c.sinks;
+    if (c.console)
+        specs.push_back(agent::ConsoleSink::spec(*c.console, opts_.state_dir));
+    return specs;
+}
+
 bool Daemon::step_config(std::string& err)
 {
-    rules::ConfigLoader loader(opts_.state_dir);
-    auto res = loader.load_file(opts_.config);
+    std::string problem;
+    auto res = load_config(policy_version_, problem);
+    if (!problem.empty())
+        log_warn("saved console policy not used, running the local rules: " + problem);
     if (!res.ok) {
         for (const auto& e : res.errors)
             err += (err.empty() ? "" : "\n") + e.to_string();
@@ -79,9 +123,14 @@ bool Daemon::step_state(std::string& err)
 
 bool Daemon::step_sinks(std::string& err)
 {
-    sinks_ = std::make_unique<SinkSet>(pipeline_->host().hostname);
+    sinks_ = std::make_unique<SinkSet>(pipeline_->host().hostname,
+                                       [this](const rules::SinkSpec& spec) -> std::unique_ptr<sinks::Sink> {
+                                           if (config_->console && spec.name == agent::ConsoleSink::kName)
+                                               return agent::ConsoleSink::make(spec, console_token_);
+                                           return nullptr;
+                                       });
     try {
-        sinks_->apply(config_->sinks);
+        sinks_->apply(sink_specs(*config_));
     } catch (const std::exception& e) {
         err = e.what();
         return false;
@@ -136,7 +185,10 @@ void Daemon::report_previous_session()
 void Daemon::step_source()
 {
     if (opts_.replay) {
-        replay_ = std::make_unique<source::ReplaySource>(source::ReplaySource::from_file(*opts_.replay));
+        if (opts_.replay_follow)
+            replay_ = std::make_unique<source::ReplayFollowSource>(*opts_.replay);
+        else
+            replay_ = std::make_unique<source::ReplaySource>(source::ReplaySource::from_file(*opts_.replay));
         boost::asio::post(io_, [this] { replay_some(); });
         return;
     }
@@ -183,7 +235,10 @@ int Daemon::run()
     po.cgroup_root = opts_.cgroup_root;
     po.self_tgid = static_cast<uint32_t>(getpid());
     po.live = !opts_.replay;
-    pipeline_ = std::make_unique<Pipeline>(po, config_, alert::read_host_info(),
+    alert::HostInfo host = alert::read_host_info();
+    if (opts_.hostname)
+        host.hostname = *opts_.hostname;
+    pipeline_ = std::make_unique<Pipeline>(po, config_, host,
                                            [this](const alert::SerializedPtr& a) { publish(a); });
     if (!step_sinks(err)) {
         log_err("sinks: " + err);
@@ -195,10 +250,12 @@ int Daemon::run()
         return 1;
     }
     report_previous_session();
+    update_agent();
     try {
         step_source();
     } catch (const std::exception& e) {
         log_err(std::string("replay: ") + e.what());
+        agent_.reset();
         control_->stop();
         sinks_->stop(kSinkStopDeadline);
         return 1;
@@ -218,6 +275,7 @@ int Daemon::run()
     io_.run();
 
     // Every source is closed and the loop has ended: nothing adds alerts now.
+    agent_.reset();  // stopped in shutdown(); this joins its thread
     pipeline_->flush();
     if (opts_.replay)
         log_notice("replay finished: " + std::to_string(pipeline_->counters().records) + " records, " +
@@ -246,6 +304,11 @@ void Daemon::wait_signals()
     });
 }
 
+void Daemon::request_stop()
+{
+    boost::asio::post(io_, [this] { shutdown("stop requested"); });
+}
+
 void Daemon::shutdown(const std::string& why)
 {
     if (stopping_)
@@ -256,6 +319,9 @@ void Daemon::shutdown(const std::string& why)
     boost::system::error_code ec;
     signals_.cancel(ec);
     tick_.cancel();
+    replay_wait_.cancel();
+    if (agent_)
+        agent_->stop();  // a held long poll is cut now
     link_.reset();  // unregisters: the module detaches its hooks if we were the last reader
     replay_.reset();
     if (control_)
@@ -318,7 +384,18 @@ void Daemon::replay_some()
             shutdown("replay finished");
             return;
         }
-        if (st == source::RecordSource::Status::message)
+        if (st == source::RecordSource::Status::timeout) {
+            // Following: at the end of the file for now; look again soon.
+            replay_wait_.expires_after(kFollowPoll);
+            replay_wait_.async_wait([this](const boost::system::error_code& ec) {
+                if (!ec)
+                    replay_some();
+            });
+            return;
+        }
+        // Monitoring disabled while following: what the module would not
+        // have recorded is read past, not analysed.
+        if (st == source::RecordSource::Status::message && state_.enabled())
             pipeline_->on_message(m);
     }
     boost::asio::post(io_, [this] { replay_some(); });
@@ -334,7 +411,7 @@ void Daemon::publish(const alert::SerializedPtr& a)
 
 void Daemon::save_state(bool durable)
 {
-    if (opts_.replay)
+    if (opts_.replay && !opts_.replay_follow)
         return;
     std::string err;
     if (!state_.save(err, durable))
@@ -356,42 +433,71 @@ std::string Daemon::status_line() const
     return s;
 }
 
-bool Daemon::set_enabled(bool on, std::string& message)
+bool Daemon::set_enabled(bool on, std::string& message) { return set_monitoring(on, "procsentryctl", {}, message); }
+
+bool Daemon::set_monitoring(bool on, const std::string& by, std::optional<uint64_t> generation, std::string& message)
 {
-    if (opts_.replay) {
+    if (opts_.replay && !opts_.replay_follow) {
         message = "not available while replaying a file";
         return false;
     }
     const bool was = state_.enabled();
+    const uint64_t was_generation = state_.console_generation();
     state_.set_enabled(on);
+    if (generation)
+        state_.set_console_generation(*generation);
     std::string err;
     if (!state_.save(err, true)) {
         state_.set_enabled(was);
+        state_.set_console_generation(was_generation);
         message = "could not persist the setting: " + err;
         return false;
     }
-    if (on)
-        link_->enable();
-    else
-        link_->disable();
+    if (link_) {
+        if (on)
+            link_->enable();
+        else
+            link_->disable();
+    }
     if (was != on) {
         // Turning monitoring off is exactly what an intruder would do: record who can see it.
+        const std::string how = by == "procsentryctl" ? (on ? "procsentryctl enable" : "procsentryctl disable") : by;
         pipeline_->sensor_alert(on ? "monitoring_enabled" : "monitoring_disabled",
                                 on ? rules::Severity::info : rules::Severity::medium,
-                                on ? "process monitoring was enabled on this host"
-                                   : "process monitoring was disabled on this host (procsentryctl disable)",
+                                on ? "process monitoring was enabled on this host (" + how + ")"
+                                   : "process monitoring was disabled on this host (" + how + ")",
                                 0);
     }
     message = on ? "monitoring enabled" : "monitoring disabled";
+    if (by != "procsentryctl")
+        message += " by the " + by;
     log_notice(message);
     notify_.status(status_line());
     return true;
 }
 
+bool Daemon::swap_config(std::shared_ptr<const rules::Config> next, std::string& error)
+{
+    try {
+        sinks_->apply(sink_specs(*next));
+    } catch (const std::exception& e) {
+        error = e.what();
+        return false;
+    }
+    config_ = std::move(next);
+    config_loaded_ns_ = abi::realtime_ns();
+    pipeline_->set_config(config_);
+    if (link_)
+        link_->set_argv_max(config_->daemon.argv_max);
+    update_agent();
+    return true;
+}
+
 bool Daemon::reload(std::string& message)
 {
-    rules::ConfigLoader loader(opts_.state_dir);
-    auto res = loader.load_file(opts_.config);
+    std::optional<uint64_t> policy_version;
+    std::string problem;
+    auto res = load_config(policy_version, problem);
     if (!res.ok) {
         std::string err;
         for (const auto& e : res.errors)
@@ -401,24 +507,116 @@ bool Daemon::reload(std::string& message)
         log_err(message);
         return false;
     }
-    auto next = std::make_shared<const rules::Config>(std::move(res.config));
-    try {
-        sinks_->apply(next->sinks);
-    } catch (const std::exception& e) {
-        config_error_ = e.what();
-        message = std::string("reload failed, keeping the previous configuration: ") + e.what();
+    std::string err;
+    if (!swap_config(std::make_shared<const rules::Config>(std::move(res.config)), err)) {
+        config_error_ = err;
+        message = "reload failed, keeping the previous configuration: " + err;
         log_err(message);
         return false;
     }
-    config_ = next;
-    config_loaded_ns_ = abi::realtime_ns();
+    policy_version_ = policy_version;
     config_error_.clear();
-    pipeline_->set_config(config_);
-    if (link_)
-        link_->set_argv_max(config_->daemon.argv_max);
+    if (!problem.empty())
+        log_warn("saved console policy not used, running the local rules: " + problem);
     message = "configuration reloaded from " + opts_.config + ": " + std::to_string(config_->rules.size()) +
               " rules, " + std::to_string(config_->sinks.size()) + " sinks";
+    if (policy_version_)
+        message += ", console policy version " + std::to_string(*policy_version_);
     log_notice(message);
+    return true;
+}
+
+void Daemon::update_agent()
+{
+    const auto& want = config_->console;
+    if (agent_ && want && agent_->spec() == *want)
+        return;
+    if (agent_) {
+        agent_->stop();
+        agent_.reset();
+        console_token_->set({});
+    }
+    agent_error_.clear();
+    if (!want || stopping_)
+        return;
+    const auto& h = pipeline_->host();
+    agent::HostIdentity id{h.hostname, h.machine_id, h.boot_id, daemon_version()};
+    try {
+        agent_ = std::make_unique<agent::ConsoleAgent>(
+            *want, opts_.state_dir, id, *this, [this](std::function<void()> f) { boost::asio::post(io_, std::move(f)); },
+            console_token_);
+        agent_->start();
+    } catch (const std::exception& e) {
+        agent_error_ = e.what();
+        log_err("console: " + agent_error_);
+    }
+}
+
+agent::HostReport Daemon::report()
+{
+    agent::HostReport r;
+    utsname u{};
+    if (uname(&u) == 0)
+        r.kernel_release = u.release;
+    if (link_) {
+        r.module_version = link_->module_version();
+        if (link_->abi_version())
+            r.abi_version = link_->abi_version();
+        r.sensor_state = KernelLink::name(link_->state());
+        r.sensor_reason = link_->reason();
+    } else {
+        r.sensor_state = opts_.replay_follow ? "replay-follow" : "replay";
+    }
+    r.monitoring_enabled = state_.enabled();
+    r.monitoring_generation = state_.console_generation();
+    r.config_applied_version = policy_version_;
+    for (const auto& [cause, n] : pipeline_->loss().totals()) {
+        r.loss_total += n;
+        r.loss_by_cause[cause] = Json::UInt64(n);
+    }
+    const Json::Value a = alerts_json(pipeline_->counters());
+    r.alerts_total = a["total"].asUInt64();
+    r.alerts_by_severity = a["by_severity"];
+    r.uptime_s = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+    return r;
+}
+
+bool Daemon::apply_monitoring(bool enabled, uint64_t generation, std::string& error)
+{
+    if (stopping_) {
+        error = "stopping";
+        return false;
+    }
+    std::string message;
+    if (set_monitoring(enabled, "console", generation, message))
+        return true;
+    error = message;
+    return false;
+}
+
+bool Daemon::apply_policy(uint64_t version, const Json::Value& policy, std::string& error)
+{
+    if (stopping_ || !config_->console) {
+        error = stopping_ ? "stopping" : "no console section in " + opts_.config;
+        return false;
+    }
+    const std::string name = "console policy " + std::to_string(version);
+    auto res = rules::ConfigLoader(opts_.state_dir).load_file_with_policy(opts_.config, policy, name);
+    if (!res.ok) {
+        for (const auto& e : res.errors)
+            error += (error.empty() ? "" : "; ") + e.to_string();
+        return false;
+    }
+    // Saved first: once it runs, a restart or a SIGHUP must find it.
+    if (!agent::PolicyStore(opts_.state_dir).save(config_->console->url, {version, policy}, error)) {
+        error = "cannot save the policy: " + error;
+        return false;
+    }
+    if (!swap_config(std::make_shared<const rules::Config>(std::move(res.config)), error))
+        return false;
+    policy_version_ = version;
+    log_notice(name + " applied: " + std::to_string(config_->rules.size()) + " rules");
     return true;
 }
 
@@ -427,6 +625,7 @@ Json::Value Daemon::status()
     Json::Value v;
     v["version"] = daemon_version();
     v["monitoring"] = state_.enabled() ? "enabled" : "disabled";
+    v["host"] = pipeline_->host().hostname;
     Json::Value k;
     if (link_) {
         k["state"] = KernelLink::name(link_->state());
@@ -438,7 +637,7 @@ Json::Value Daemon::status()
         if (link_->module_stats())
             k["module"] = module_stats_json(*link_->module_stats());
     } else {
-        k["state"] = opts_.replay ? "replay" : "none";
+        k["state"] = opts_.replay ? (opts_.replay_follow ? "replay-follow" : "replay") : "none";
         if (opts_.replay)
             k["replay"] = *opts_.replay;
     }
@@ -455,7 +654,21 @@ Json::Value Daemon::status()
     c["rules"] = static_cast<Json::UInt>(config_->rules.size());
     c["loaded_ns"] = Json::Int64(config_loaded_ns_);
     c["last_reload_error"] = config_error_;
+    c["console_policy_version"] = policy_version_ ? Json::Value(Json::UInt64(*policy_version_)) : Json::Value();
     v["config"] = c;
+    if (config_->console) {
+        Json::Value con = agent_ ? agent_->status().to_json() : Json::Value(Json::objectValue);
+        if (!agent_) {
+            con["url"] = config_->console->url;
+            con["state"] = "stopped";
+            con["last_error"] = agent_error_;
+        }
+        const Json::Value ns = con["last_contact_ns"];
+        con["last_contact"] = ns.isInt64() && ns.asInt64() > 0 ? Json::Value(alert::rfc3339(ns.asInt64())) : Json::Value();
+        con["policy_applied_version"] = c["console_policy_version"];
+        con["monitoring_generation"] = Json::UInt64(state_.console_generation());
+        v["console"] = con;
+    }
     v["processes"] = Json::UInt64(pipeline_->table().size());
     return v;
 }

@@ -3,9 +3,27 @@
 
 namespace procsentry::app {
 
+namespace {
+
+// It goes into every alert and heartbeat: a DNS-like name, nothing a
+// reader of the JSON or a log line could mistake for something else.
+bool valid_hostname(const std::string& s)
+{
+    if (s.empty() || s.size() > 253)
+        return false;
+    for (unsigned char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == '_'))
+            return false;
+    return true;
+}
+
+}  // namespace
+
 std::string usage()
 {
-    return "usage: procsentryd [--config FILE] [--state-dir DIR] [--socket PATH] [--replay FILE]\n"
+    return "usage: procsentryd [--config FILE] [--state-dir DIR] [--socket PATH]\n"
+           "                   [--replay FILE | --replay-follow FILE] [--hostname NAME]\n"
            "                   [--proc-root DIR] [--passwd FILE] [--group FILE] [--cgroup-root DIR]\n"
            "                   [--no-proc-seed] [--check-config]\n";
 }
@@ -54,11 +72,26 @@ ParseResult parse_options(const std::vector<std::string>& args)
         } else if (a == "--cgroup-root") {
             if (!value(o.cgroup_root))
                 return r;
-        } else if (a == "--replay") {
+        } else if (a == "--replay" || a == "--replay-follow") {
             std::string f;
             if (!value(f))
                 return r;
+            if (o.replay) {
+                r.error = "--replay and --replay-follow name one file, given twice";
+                return r;
+            }
             o.replay = f;
+            o.replay_follow = a == "--replay-follow";
+        } else if (a == "--hostname") {
+            std::string h;
+            if (!value(h))
+                return r;
+            if (!valid_hostname(h)) {
+                r.error = "--hostname: '" + h.substr(0, 64) +
+                          "' is not a host name (letters, digits, '.', '-', '_'; at most 253)";
+                return r;
+            }
+            o.hostname = h;
         } else if (a == "--no-proc-seed") {
             o.seed_proc = false;
             seed_set = true;

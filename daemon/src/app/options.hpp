@@ -19,6 +19,11 @@ struct Options {
     // Records from a file (procsentry-dump --record) instead of the module;
     // the daemon exits once the file is processed and sinks are flushed.
     std::optional<std::string> replay;
+    // With replay: keep reading as the file grows (tail -f), waiting for it
+    // to appear, until SIGTERM/SIGINT (--replay-follow FILE).
+    bool replay_follow = false;
+    // Reported host name (alerts, console heartbeats) instead of the kernel's.
+    std::optional<std::string> hostname;
     bool seed_proc = true;  // off by default with --replay
     bool check_only = false;  // validate the configuration and exit
 };

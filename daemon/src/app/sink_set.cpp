@@ -29,7 +29,10 @@ void SinkSet::apply(const std::vector<rules::SinkSpec>& specs)
         Entry e{spec, nullptr};
         std::string error;
         try {
-            e.sink = sinks::make_sink(spec, hostname_);
+            if (factory_)
+                e.sink = factory_(spec);
+            if (!e.sink)
+                e.sink = sinks::make_sink(spec, hostname_);
         } catch (const std::exception& ex) {
             error = ex.what();
         }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,14 @@ namespace procsentry::app {
 
 class SinkSet {
 public:
-    explicit SinkSet(std::string hostname) : hostname_(std::move(hostname)) {}
+    // Makes the sinks the daemon adds itself (the console's); nullptr: the
+    // spec is an ordinary one for sinks::make_sink.
+    using Factory = std::function<std::unique_ptr<sinks::Sink>(const rules::SinkSpec&)>;
+
+    explicit SinkSet(std::string hostname, Factory factory = {})
+        : hostname_(std::move(hostname)), factory_(std::move(factory))
+    {
+    }
     ~SinkSet();
     // Builds and starts sinks for specs; throws std::runtime_error naming
     // the sink when one cannot be made (the set is unchanged then).
@@ -34,6 +42,7 @@ private:
         std::unique_ptr<sinks::Sink> sink;
     };
     std::string hostname_;
+    Factory factory_;
     std::vector<Entry> entries_;
     // Counters of sinks replaced or removed by a reload, by name: what a
     // retired sink dropped stays in status (added to its successor, or

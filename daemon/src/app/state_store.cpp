@@ -35,6 +35,8 @@ bool StateStore::load(std::string& error)
     }
     if (root["enabled"].isBool())
         enabled_ = root["enabled"].asBool();
+    if (root["console_generation"].isUInt64())
+        console_generation_ = root["console_generation"].asUInt64();
     const Json::Value& s = root["session"];
     if (s.isObject() && s["boot_id"].isString() && s["last_ts_ns"].isUInt64()) {
         Session p;
@@ -51,6 +53,7 @@ bool StateStore::save(std::string& error, bool durable) const
 {
     Json::Value root;
     root["enabled"] = enabled_;
+    root["console_generation"] = Json::UInt64(console_generation_);
     Json::Value s;
     s["boot_id"] = current_.boot_id;
     s["last_ts_ns"] = Json::UInt64(current_.last_ts_ns);

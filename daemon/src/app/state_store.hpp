@@ -31,6 +31,9 @@ public:
 
     bool enabled() const { return enabled_; }
     void set_enabled(bool on) { enabled_ = on; }
+    // The console's monitoring generation last applied (0: none).
+    uint64_t console_generation() const { return console_generation_; }
+    void set_console_generation(uint64_t g) { console_generation_ = g; }
     const std::optional<Session>& previous() const { return previous_; }
     Session& current() { return current_; }
     const std::string& path() const { return path_; }
@@ -38,6 +41,7 @@ public:
 private:
     std::string dir_, path_;
     bool enabled_ = true;
+    uint64_t console_generation_ = 0;
     std::optional<Session> previous_;
     Session current_;
 };

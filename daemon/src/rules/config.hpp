@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,19 @@ struct SinkSpec {
     bool operator==(const SinkSpec&) const = default;
 };
 
+// The central console this daemon reports to (docs/rules.md, `console`).
+struct ConsoleSpec {
+    std::string url;                    // base URL, no trailing '/'; https unless loopback
+    std::string ca_file;                // pinned CA of the console (required for https)
+    std::string enrollment_token_file;  // read when enrolling (not needed once enrolled)
+    uint32_t heartbeat_wait_s = 25;     // long-poll wait asked from the console
+    Severity min_severity = Severity::info;  // alerts sent to the console's sink
+    uint32_t queue_max = 10000;
+    uint64_t spool_max_bytes = 256ull << 20;
+
+    bool operator==(const ConsoleSpec&) const = default;
+};
+
 struct DaemonSpec {
     uint32_t ancestry_depth = 8;
     uint32_t max_processes = 65536;       // process table bound
@@ -115,6 +129,7 @@ struct Config {
     NoiseSpec noise;
     std::vector<Rule> rules;
     std::vector<SinkSpec> sinks;
+    std::optional<ConsoleSpec> console;
 };
 
 }  // namespace procsentry::rules

@@ -16,6 +16,7 @@
 
 #include "format/json_writer.hpp"
 #include "rules/config_checks.hpp"
+#include "rules/config_console_reader.hpp"
 #include "rules/config_errors.hpp"
 #include "rules/config_reader.hpp"
 #include "rules/config_sink_reader.hpp"
@@ -186,7 +187,7 @@ void read_document(const Json::Value& root, Config& c, ConfigErrors& errors, con
         errors.add("", root, "the top level must be an object");
         return;
     }
-    r.object(root, "", {"version", "daemon", "skip", "noise", "rules", "sinks"});
+    r.object(root, "", {"version", "daemon", "skip", "noise", "rules", "sinks", "console"});
     uint64_t version = 0;
     if (r.get(root, "", "version", uint64_t{0}, uint64_t{UINT32_MAX}, version, true) && version != 1)
         errors.add("version", root["version"], "unsupported version: this procsentryd reads version 1");
@@ -201,6 +202,17 @@ void read_document(const Json::Value& root, Config& c, ConfigErrors& errors, con
     if (const Json::Value* sinks = r.member(root, "", "sinks", true)) {
         ConfigSinkReader sr(r, errors, state_dir);
         c.sinks = sr.read(*sinks);
+    }
+    if (const Json::Value* console = r.member(root, "", "console", false)) {
+        ConsoleSpec spec;
+        ConfigConsoleReader(r, errors).read(*console, spec);
+        c.console = spec;
+        // The console section brings its own sink under this name.
+        if (const Json::Value* sinks = r.member(root, "", "sinks", false); sinks && sinks->isArray())
+            for (Json::ArrayIndex i = 0; i < sinks->size(); i++)
+                if ((*sinks)[i].isObject() && (*sinks)[i]["name"] == Json::Value("console"))
+                    errors.add(ConfigReader::member_path(ConfigReader::element_path("sinks", i), "name"),
+                               (*sinks)[i]["name"], "the name console is taken by the console section's sink");
     }
 }
 
@@ -219,21 +231,17 @@ std::string ConfigError::to_string() const
 
 ConfigLoader::ConfigLoader(std::string state_dir) : state_dir_(std::move(state_dir)) {}
 
-LoadResult ConfigLoader::load_string(const std::string& text, const std::string& name) const
+bool ConfigLoader::parse(const std::string& text, Json::Value& root, ConfigErrors& errors)
 {
-    LoadResult res;
-    ConfigErrors errors(name);
     if (text.size() > kMaxBytes) {
         errors.add("", "larger than " + std::to_string(kMaxBytes) + " bytes (" + std::to_string(text.size()) +
                            "); a configuration is a few kilobytes");
-        res.errors = errors.take();
-        return res;
+        return false;
     }
     Json::CharReaderBuilder builder;
     Json::CharReaderBuilder::strictMode(&builder.settings_);
     builder["stackLimit"] = kStackLimit;
     const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value root;
     std::string errs;
     bool parsed = false;
     try {
@@ -242,11 +250,14 @@ LoadResult ConfigLoader::load_string(const std::string& text, const std::string&
         // jsoncpp throws when nesting passes stackLimit.
         errs = std::string("* ") + e.what();
     }
-    if (!parsed) {
+    if (!parsed)
         add_parse_errors(errs, errors);
-        res.errors = errors.take();
-        return res;
-    }
+    return parsed;
+}
+
+LoadResult ConfigLoader::load_value(const Json::Value& root, const std::string& name, ConfigErrors& errors) const
+{
+    LoadResult res;
     res.config.source = name;
     read_document(root, res.config, errors, state_dir_);
     res.ok = errors.empty();
@@ -256,12 +267,54 @@ LoadResult ConfigLoader::load_string(const std::string& text, const std::string&
     return res;
 }
 
-LoadResult ConfigLoader::load_file(const std::string& path) const
+LoadResult ConfigLoader::load_string(const std::string& text, const std::string& name) const
+{
+    ConfigErrors errors(name);
+    Json::Value root;
+    if (!parse(text, root, errors)) {
+        LoadResult res;
+        res.errors = errors.take();
+        return res;
+    }
+    return load_value(root, name, errors);
+}
+
+LoadResult ConfigLoader::load_file_with_policy(const std::string& path, const Json::Value& policy,
+                                               const std::string& policy_name) const
 {
     LoadResult res;
+    std::string text;
+    if (!read_checked(path, text, res))
+        return res;
+    const std::string name = path + " with " + policy_name;
+    ConfigErrors errors(name);
+    Json::Value root;
+    if (!parse(text, root, errors)) {
+        res.errors = errors.take();
+        return res;
+    }
+    // A policy is only skip and rules: daemon limits, sinks and the console
+    // connection stay what this host's own file says.
+    ConfigReader r(errors);
+    if (!r.object(policy, "policy", {"skip", "rules"}) || !r.member(policy, "policy", "rules", true) ||
+        !root.isObject()) {
+        if (!root.isObject())
+            errors.add("", root, "the top level must be an object");
+        res.errors = errors.take();
+        return res;
+    }
+    root.removeMember("skip");
+    if (policy.isMember("skip"))
+        root["skip"] = policy["skip"];
+    root["rules"] = policy["rules"];
+    return load_value(root, name, errors);
+}
+
+bool ConfigLoader::read_checked(const std::string& path, std::string& text, LoadResult& res)
+{
     const auto fail = [&](std::string message) {
         res.errors.push_back({path, {}, {}, std::move(message)});
-        return res;
+        return false;
     };
     // O_NONBLOCK: a FIFO given by mistake must not hang check-config.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -290,7 +343,6 @@ LoadResult ConfigLoader::load_file(const std::string& path) const
     if (static_cast<uint64_t>(st.st_size) > kMaxBytes)
         return fail("larger than " + std::to_string(kMaxBytes) + " bytes (" + std::to_string(st.st_size) +
                     "); a configuration is a few kilobytes");
-    std::string text;
     text.resize(kMaxBytes + 1);
     std::size_t got = 0;
     while (got < text.size()) {
@@ -303,7 +355,16 @@ LoadResult ConfigLoader::load_file(const std::string& path) const
             break;
         got += static_cast<std::size_t>(n);
     }
-    text.resize(got);  // a file that grew past the limit is refused by load_string
+    text.resize(got);  // a file that grew past the limit is refused by parse
+    return true;
+}
+
+LoadResult ConfigLoader::load_file(const std::string& path) const
+{
+    LoadResult res;
+    std::string text;
+    if (!read_checked(path, text, res))
+        return res;
     return load_string(text, path);
 }
 

@@ -9,9 +9,13 @@
 #include <string>
 #include <vector>
 
+#include <json/value.h>
+
 #include "rules/config.hpp"
 
 namespace procsentry::rules {
+
+class ConfigErrors;
 
 struct ConfigError {
     std::string file;
@@ -40,8 +44,20 @@ public:
     LoadResult load_file(const std::string& path) const;
     // ok is true only without errors; on errors config is a default Config.
     LoadResult load_string(const std::string& text, const std::string& name) const;
+    // The file (same checks as load_file) with a console policy's `skip` and
+    // `rules` in place of its own: what procsentryd runs with a policy from
+    // the console.  policy must be an object with `rules` and optionally
+    // `skip`, nothing else; errors are named "<path> with <policy_name>".
+    LoadResult load_file_with_policy(const std::string& path, const Json::Value& policy,
+                                     const std::string& policy_name) const;
 
 private:
+    // Reads path with the checks of load_file; false with res.errors set.
+    static bool read_checked(const std::string& path, std::string& text, LoadResult& res);
+    // Strict parse; false with the parse errors added.
+    static bool parse(const std::string& text, Json::Value& root, ConfigErrors& errors);
+    LoadResult load_value(const Json::Value& root, const std::string& name, ConfigErrors& errors) const;
+
     std::string state_dir_;
 };
 

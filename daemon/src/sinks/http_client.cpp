@@ -34,7 +34,7 @@ using tcp = asio::ip::tcp;
 using TlsStream = ssl::stream<tcp::socket>;
 
 // The collector's answer is only read for its status line; a response body
-// larger than this is refused rather than buffered.
+// larger than this is refused rather than buffered (set_response_body_limit).
 constexpr std::size_t kResponseBodyLimit = 64 * 1024;
 constexpr auto kSlice = std::chrono::milliseconds(20);
 
@@ -48,6 +48,8 @@ struct Exchange {
     long verify_result = X509_V_OK;
     int status = 0;
     std::string reason;
+    std::string body;
+    std::size_t body_limit = kResponseBodyLimit;
     bool done = false;
 };
 
@@ -76,10 +78,11 @@ asio::awaitable<void> run_exchange(Stream& stream, Exchange& x)
         x.phase = "receive";
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
-        parser.body_limit(kResponseBodyLimit);
+        parser.body_limit(x.body_limit);
         co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
         x.status = parser.get().result_int();
         x.reason = std::string(parser.get().reason());
+        x.body = std::move(parser.get().body());
     } catch (const boost::system::system_error& e) {
         x.ec = e.code();
     } catch (const std::exception& e) {
@@ -105,7 +108,8 @@ struct HttpClient::Impl {
 };
 
 HttpClient::HttpClient(Url url, const std::string& ca_file)
-    : url_(std::move(url)), impl_(std::make_unique<Impl>()), abort_at_(Clock::time_point::max().time_since_epoch().count())
+    : url_(std::move(url)), impl_(std::make_unique<Impl>()), abort_at_(Clock::time_point::max().time_since_epoch().count()),
+      body_limit_(kResponseBodyLimit)
 {
     if (!url_.tls)
         return;
@@ -137,6 +141,7 @@ HttpClient::Response HttpClient::post(const std::string& body, const Headers& he
     ioc.restart();
     Exchange x(ioc);
     x.url = &url_;
+    x.body_limit = body_limit_;
     x.req = http::request<http::string_body>(http::verb::post, url_.target, 11);
     x.req.set(http::field::host, url_.authority());
     x.req.set(http::field::user_agent, "procsentryd");
@@ -188,6 +193,7 @@ HttpClient::Response HttpClient::post(const std::string& body, const Headers& he
     Response r;
     r.status = x.status;
     r.reason = x.reason;
+    r.body = std::move(x.body);
     if (gave_up && r.status == 0) {
         r.error = std::string(aborted ? "sink stopping" : "timeout") + " in " + x.phase + " (" + url_.authority() + ")";
     } else if (r.status == 0) {

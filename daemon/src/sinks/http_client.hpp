@@ -28,6 +28,7 @@ public:
         int status = 0;     // 0: no HTTP response (see error)
         std::string reason;
         std::string error;  // "connect: Connection refused (127.0.0.1:8080)"
+        std::string body;   // at most response_body_limit() bytes (a larger one is an error)
     };
     using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -44,12 +45,17 @@ public:
     void abort_at(Clock::time_point t);
 
     const Url& url() const { return url_; }
+    // Collectors only answer with a status; the console answers heartbeats
+    // with a policy.  Set before the first post().
+    void set_response_body_limit(std::size_t bytes) { body_limit_ = bytes; }
+    std::size_t response_body_limit() const { return body_limit_; }
 
 private:
     struct Impl;
     Url url_;
     std::unique_ptr<Impl> impl_;
     std::atomic<Clock::rep> abort_at_;
+    std::size_t body_limit_;
 };
 
 }  // namespace procsentry::sinks

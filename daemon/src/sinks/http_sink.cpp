@@ -18,6 +18,8 @@ namespace {
 constexpr auto kInitialBackoff = std::chrono::milliseconds(500);
 // How often a worker that cannot open its spool tries again.
 constexpr auto kSpoolRetry = std::chrono::milliseconds(100);
+// How often a sink without a token yet (console enrolment) looks again.
+constexpr auto kTokenWait = std::chrono::milliseconds(250);
 
 std::string read_token(const std::string& path)
 {
@@ -63,12 +65,13 @@ Url parse_url_for(const rules::SinkSpec& spec)
 
 }  // namespace
 
-HttpSink::HttpSink(const rules::SinkSpec& spec)
+HttpSink::HttpSink(const rules::SinkSpec& spec, TokenProvider tokens)
     : name_(spec.name),
       spec_(spec.http),
       queue_max_(std::max<std::size_t>(spec.queue_max, 1)),
       min_severity_(spec.min_severity),
       auth_header_(spec.http.token_file.empty() ? std::string() : read_token(spec.http.token_file)),
+      tokens_(std::move(tokens)),
       client_(parse_url_for(spec), spec.http.ca_file)
 {
     if (spec_.spool_dir.empty())
@@ -232,6 +235,21 @@ void HttpSink::send_batch(std::unique_lock<std::mutex>& lk)
     const std::size_t batch_max = std::max<uint32_t>(spec_.batch_max, 1);
     const auto timeout = std::chrono::milliseconds(std::max<uint32_t>(spec_.timeout_ms, 1));
     lk.unlock();
+    std::string auth = auth_header_;
+    if (tokens_) {
+        const std::string token = tokens_();
+        if (token.empty()) {
+            lk.lock();
+            fail("no token yet (the agent is not enrolled with the console): alerts wait in the spool");
+            next_try_ = Clock::now() + kTokenWait;
+            return;
+        }
+        auth = "Bearer " + token;
+        // The provider checks its token; a header line must not split whatever reaches it.
+        for (char& c : auth)
+            if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+                c = '?';
+    }
     Spool::Batch batch;
     std::string read_error;
     try {
@@ -256,13 +274,14 @@ void HttpSink::send_batch(std::unique_lock<std::mutex>& lk)
     HttpClient::Headers headers{{"Content-Type", "application/x-ndjson"},
                                 {"X-Procsentry-Batch", header_safe(batch.records.front().id) + ".." +
                                                            std::to_string(batch.records.size())}};
-    if (!auth_header_.empty())
-        headers.emplace_back("Authorization", auth_header_);
+    if (!auth.empty())
+        headers.emplace_back("Authorization", auth);
     const HttpClient::Response res = client_.post(body, headers, Clock::now() + timeout);
 
     const int s = res.status;
     const bool ok = s >= 200 && s <= 299;
-    const bool refused = s >= 400 && s <= 499 && s != 408 && s != 429;
+    const bool token_refused = tokens_ && (s == 401 || s == 403);
+    const bool refused = s >= 400 && s <= 499 && s != 408 && s != 429 && !token_refused;
     std::string ack_error;
     if (ok || refused) {
         try {
@@ -288,7 +307,9 @@ void HttpSink::send_batch(std::unique_lock<std::mutex>& lk)
         backoff_ = std::chrono::milliseconds(0);
         next_try_ = Clock::now();
     } else {
-        fail(s ? "HTTP " + std::to_string(s) + " " + res.reason + where : res.error);
+        fail(s ? "HTTP " + std::to_string(s) + " " + res.reason + where +
+                     (token_refused ? ": the token was refused; alerts wait in the spool" : "")
+               : res.error);
         ++retries_;
         next_try_ = Clock::now() + next_backoff();
     }

@@ -30,6 +30,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,13 +48,18 @@ namespace procsentry::sinks {
 class HttpSink : public Sink {
 public:
     using Clock = std::chrono::steady_clock;
+    // The bearer token, asked before every POST; "" while there is none yet
+    // (the console sink before enrolment): alerts then wait in the spool.
+    // With a provider a 401/403 is retried, not a refused batch: the token
+    // can be replaced while the alerts wait.  Called from the worker thread.
+    using TokenProvider = std::function<std::string()>;
 
     // Checks everything it can before start(): the URL, token_file (read
     // once here), ca_file, and that spool_dir can be created.  Throws
     // std::runtime_error naming the key, value and errno text.  The spool
     // itself is opened by the worker, which waits while another sink (the
     // one a reload replaces) still holds it.
-    explicit HttpSink(const rules::SinkSpec& spec);
+    explicit HttpSink(const rules::SinkSpec& spec, TokenProvider tokens = {});
     ~HttpSink() override;
     HttpSink(const HttpSink&) = delete;
     HttpSink& operator=(const HttpSink&) = delete;
@@ -86,6 +92,7 @@ private:
     const std::size_t queue_max_;
     const rules::Severity min_severity_;
     std::string auth_header_;  // "Bearer ..." or ""
+    const TokenProvider tokens_;
     HttpClient client_;
 
     // Worker-only state.

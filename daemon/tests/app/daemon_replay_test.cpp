@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "source/replay_writer.hpp"
 #include "support/json.hpp"
@@ -64,8 +66,32 @@ protected:
         return v;
     }
 
+    // Waits (with a deadline) until the file sink holds n alerts.
+    bool wait_alerts(std::size_t n) const
+    {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < until) {
+            if (alerts().size() >= n)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
+    void append_frame(const std::vector<uint8_t>& records)
+    {
+        source::ReplayWriter w(dir_.file("records.bin.part"));
+        w.write({0, records});
+        w.flush();
+        std::ifstream part(dir_.file("records.bin.part"), std::ios::binary);
+        std::ofstream(dir_.file("records.bin"), std::ios::binary | std::ios::app) << part.rdbuf();
+    }
+
     test::TempDir dir_;
 };
+
+constexpr const char* kTmpRule = R"([{"name": "tmp", "type": "bin-execution",
+    "severity": {"success": "high", "failure": "high"}, "match": {"exe": ["/tmp/*"]}}])";
 
 TEST_F(DaemonReplayTest, AlertsReachTheFileAndTheDaemonStopsCleanly)
 {
@@ -86,6 +112,44 @@ TEST_F(DaemonReplayTest, AlertsReachTheFileAndTheDaemonStopsCleanly)
     EXPECT_EQ(a[0]["rule"]["name"].asString(), "tmp");
     EXPECT_EQ(a[0]["process"]["exe"].asString(), "/tmp/a");
     EXPECT_EQ(a[0]["process"]["user"].asString(), "alice");
+}
+
+TEST_F(DaemonReplayTest, FollowWaitsForTheFileAndReadsWhatIsAppendedUntilStopped)
+{
+    Options o = options(config(kTmpRule));
+    o.replay_follow = true;
+    o.hostname = "replayed-host";
+    Daemon d(o);
+    int status = -1;
+    std::thread t([&] { status = d.run(); });
+    // The file does not exist yet when the daemon starts.
+    append_frame(exec_record(1, 10, "/tmp/first"));
+    ASSERT_TRUE(wait_alerts(1));
+    append_frame(exec_record(2, 11, "/tmp/second"));
+    ASSERT_TRUE(wait_alerts(2));
+    d.request_stop();
+    t.join();
+    EXPECT_EQ(status, 0);
+    const auto a = alerts();
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0]["process"]["exe"].asString(), "/tmp/first");
+    EXPECT_EQ(a[1]["process"]["exe"].asString(), "/tmp/second");
+    EXPECT_EQ(a[1]["host"]["name"].asString(), "replayed-host");
+}
+
+TEST_F(DaemonReplayTest, HostnameOverrideIsInAlerts)
+{
+    {
+        source::ReplayWriter w(dir_.file("records.bin"));
+        w.write({0, exec_record(1, 10, "/tmp/a")});
+    }
+    Options o = options(config(kTmpRule));
+    o.hostname = "other-name";
+    Daemon d(o);
+    ASSERT_EQ(d.run(), 0);
+    const auto a = alerts();
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0]["host"]["name"].asString(), "other-name");
 }
 
 TEST_F(DaemonReplayTest, InvalidConfigurationRefusesToStartWithConfigStatus)

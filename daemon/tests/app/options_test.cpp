@@ -35,5 +35,34 @@ TEST(Options, ErrorsNameTheArgument)
     EXPECT_FALSE(r.ok);
 }
 
+TEST(Options, ReplayFollowKeepsTheFileAndFollows)
+{
+    auto r = parse_options({"--replay-follow", "f.bin"});
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(r.options.replay_follow);
+    EXPECT_EQ(*r.options.replay, "f.bin");
+    EXPECT_FALSE(r.options.seed_proc);
+    r = parse_options({"--replay", "f.bin"});
+    ASSERT_TRUE(r.ok);
+    EXPECT_FALSE(r.options.replay_follow);
+    r = parse_options({"--replay", "a", "--replay-follow", "b"});
+    EXPECT_FALSE(r.ok);
+}
+
+TEST(Options, HostnameOverrideIsValidated)
+{
+    auto r = parse_options({"--hostname", "web-1.example_x"});
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(*r.options.hostname, "web-1.example_x");
+    EXPECT_FALSE(parse_options({}).options.hostname);
+    for (const char* bad : {"a b", "a\nb", "x;y", "\x7f"}) {
+        r = parse_options({"--hostname", bad});
+        EXPECT_FALSE(r.ok) << bad;
+    }
+    EXPECT_FALSE(parse_options({"--hostname", std::string(254, 'a')}).ok);
+    EXPECT_TRUE(parse_options({"--hostname", std::string(253, 'a')}).ok);
+    EXPECT_FALSE(parse_options({"--hostname"}).ok);
+}
+
 }  // namespace
 }  // namespace procsentry::app
