@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# Console integration tests (included by the top-level Makefile: TOP, BUILD, VERSION).
+#   make test-console-api    API suite against a real console and 3 real procsentryd agents fed
+#                            with recorded kernel records: SQLite, then PostgreSQL (a throwaway
+#                            cluster started by the test)
+#   make test-console-load   200 simulated agents, 1000 alerts/s for 30 s over TLS; nothing lost
+#   make bench-console       the same, longer (BENCH_CONSOLE_SECONDS, default 120); writes
+#                            $(BUILD)/bench/console/load.json (numbers for docs/PERFORMANCE.md)
+CONSOLE_TESTS_DIR := $(TOP)/tests/console
+CONSOLE_TESTS_ENV := BUILD=$(BUILD) PROCSENTRY_CONSOLE=$(BUILD)/console/procsentry-console \
+	PROCSENTRY_DAEMON_DIR=$(BUILD)/daemon
+BENCH_CONSOLE_SECONDS ?= 120
+BENCH_CONSOLE_AGENTS ?= 200
+BENCH_CONSOLE_RATE ?= 1000
+
+.PHONY: test-console-api test-console-api-sqlite test-console-api-pg test-console-load bench-console
+
+test-console-api: console daemon
+	$(MAKE) test-console-api-sqlite
+	$(MAKE) test-console-api-pg
+
+test-console-api-sqlite:
+	$(CONSOLE_TESTS_ENV) python3 $(CONSOLE_TESTS_DIR)/api/run.py --store sqlite
+
+test-console-api-pg:
+	$(CONSOLE_TESTS_ENV) python3 $(CONSOLE_TESTS_DIR)/api/run.py --store postgresql
+
+test-console-load: console
+	$(CONSOLE_TESTS_ENV) python3 $(CONSOLE_TESTS_DIR)/load/run_load.py --agents 200 --rate 1000 \
+		--duration 30 --json $(BUILD)/console-tests/load.json --assert
+
+bench-console: console
+	$(CONSOLE_TESTS_ENV) python3 $(CONSOLE_TESTS_DIR)/load/run_load.py \
+		--agents $(BENCH_CONSOLE_AGENTS) --rate $(BENCH_CONSOLE_RATE) \
+		--duration $(BENCH_CONSOLE_SECONDS) --json $(BUILD)/bench/console/load.json
