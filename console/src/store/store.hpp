@@ -20,6 +20,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A uniqueness constraint refused the write (duplicate user name, token hash, ...): the API maps
+// it to 409 instead of 500.
+class StoreConflict : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // Times are nanoseconds since the Unix epoch (UTC) throughout.
 using TimeNs = int64_t;
 
