@@ -41,6 +41,8 @@ Policy::Check Policy::check(const Json::Value& policy)
     doc["version"] = 1;
     doc["skip"] = policy["skip"];
     doc["rules"] = policy["rules"];
+    // The daemon's loader requires "sinks"; a policy carries none (each host keeps its own).
+    doc["sinks"] = Json::Value(Json::arrayValue);
     const std::string text = JsonText::write(doc);
     // The loader refuses more than ConfigLoader::kMaxBytes itself and says so.
     rules::LoadResult r = rules::ConfigLoader().load_string(text, "policy");

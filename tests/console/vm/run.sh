@@ -34,7 +34,7 @@ die() { echo "console-vm: FAILED: $*" >&2; exit 1; }
 [ -x "$CONSOLE_BIN" ] || die "$CONSOLE_BIN missing (make console)"
 [ -x "$BUILD/daemon/procsentryd" ] || die "$BUILD/daemon/procsentryd missing (make daemon)"
 # The agent side is procsentryd's: without its console section the guest could never enrol.
-if ! strings "$BUILD/daemon/procsentryd" | grep -q 'enrollment_token_file'; then
+if ! grep -aq 'enrollment_token_file' "$BUILD/daemon/procsentryd"; then
 	die "$BUILD/daemon/procsentryd has no console support (the 'console' configuration section)"
 fi
 
