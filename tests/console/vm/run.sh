@@ -47,13 +47,16 @@ cleanup() {
 	if [ -s "$tmp/qemu.pid" ]; then kill "$(cat "$tmp/qemu.pid")" 2>/dev/null || true; fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	if [ "${KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
+	# Ctrl-C is how the demo ends: nothing to keep then.
+	if [ "${KEEP:-0}" = 1 ] || { [ $rc -ne 0 ] && ! { [ "$mode" = demo ] && [ $rc -eq 130 ]; }; }; then
 		say "kept $tmp (console log: $tmp/console.log)"
 	else
 		rm -rf "$tmp"
 	fi
 }
 trap cleanup EXIT
+# QEMU runs under timeout(1), in a process group of its own that a Ctrl-C does not reach: the
+# EXIT trap stops it (by its pid file) and the helpers started here.
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -159,6 +162,8 @@ EOF
 fi
 
 t0=$(date +%s)
+# Empty before the tail below starts: it must not show the previous run's log.
+: > "$log"
 # QEMU's own pid (-pidfile) for the cleanup, its exit status through a file: $! is the pipeline's
 # last command.
 {
