@@ -43,6 +43,9 @@ void Api::handle(http::Request& req, http::Reply reply)
         (*r.handler)(req, reply);
     } catch (const ApiError& e) {
         reply(e.response());
+    } catch (const store::StoreConflict& e) {
+        // Two requests raced on a unique name; the loser hears what the winner made.
+        reply(ApiError::conflict("that name or value is already taken").response());
     } catch (const store::StoreError& e) {
         app::log_err(std::string("store: ") + e.what());
         reply(ApiError(500, "internal", "the store failed").response());

@@ -32,16 +32,17 @@ Policy::Check Policy::check(const Json::Value& policy)
     for (const auto& name : policy.getMemberNames())
         if (name != "skip" && name != "rules")
             c.details.append(detail(name.substr(0, 64), "unknown key (a policy has only skip and rules)", ""));
-    for (const char* key : {"skip", "rules"})
-        if (!policy.isMember(key))
-            c.details.append(detail(key, "is required", ""));
+    if (!policy.isMember("rules"))
+        c.details.append(detail("rules", "is required", ""));
     if (!c.details.empty())
         return c;
+    // The daemon's loader wants a whole procsentry.json: sinks are required there but are no part of
+    // a policy (each host keeps its own), so an empty list stands in for them.
     Json::Value doc(Json::objectValue);
     doc["version"] = 1;
-    doc["skip"] = policy["skip"];
+    if (policy.isMember("skip"))
+        doc["skip"] = policy["skip"];
     doc["rules"] = policy["rules"];
-    // The daemon's loader requires "sinks"; a policy carries none (each host keeps its own).
     doc["sinks"] = Json::Value(Json::arrayValue);
     const std::string text = JsonText::write(doc);
     // The loader refuses more than ConfigLoader::kMaxBytes itself and says so.
@@ -53,8 +54,13 @@ Policy::Check Policy::check(const Json::Value& policy)
             c.details.append(detail("", "refused by the validator", ""));
         return c;
     }
+    // Stored with every skip list spelt out, so that the UI edits lists that exist.
     Json::Value canon(Json::objectValue);
-    canon["skip"] = policy["skip"];
+    Json::Value skip = policy.isMember("skip") ? policy["skip"] : Json::Value(Json::objectValue);
+    for (const char* list : {"commands", "paths", "users"})
+        if (!skip.isMember(list))
+            skip[list] = Json::Value(Json::arrayValue);
+    canon["skip"] = skip;
     canon["rules"] = policy["rules"];
     c.ok = true;
     c.canonical = JsonText::write(canon);
@@ -71,7 +77,8 @@ std::string Policy::default_policy_text()
     p["rules"] = (*doc)["rules"];
     Check c = check(p);
     if (!c.ok)
-        throw std::runtime_error("the embedded default daemon rules do not validate");
+        throw std::runtime_error("the embedded default daemon rules do not validate: " +
+                                 JsonText::write(c.details).substr(0, 500));
     return c.canonical;
 }
 

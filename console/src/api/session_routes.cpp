@@ -18,32 +18,24 @@ http::Response login(ApiContext& ctx, const http::Request& req)
     const std::string name = *b.string("username", true, 64, 1);
     const std::string password = *b.string("password", true, kMaxPassword);
     const store::TimeNs now = ctx.clock();
-    auto user = ctx.store.find_user(name);
-    int64_t retry = user ? auth::LoginThrottle::retry_after(*user, now) : ctx.throttle.retry_after_unknown(name, now);
+    int64_t retry = ctx.throttle.retry_after(name, now);
     if (retry > 0) {
         ApiError e(429, "rate_limited", "too many failed logins; try again later");
         e.headers.emplace_back("Retry-After", std::to_string(retry));
         throw e;
     }
+    auto user = ctx.store.find_user(name);
     // Unknown and disabled users are checked against a dummy hash: same work, same answer.
     const bool usable = user && !user->disabled;
     const bool match = auth::PasswordHasher::verify(password, usable ? user->password_hash : ctx.hasher.dummy_hash());
     Json::Value details(Json::objectValue);
     if (!(usable && match)) {
-        if (user) {
-            auth::LoginThrottle::record_failure(*user, now);
-            ctx.store.update_user(*user);
-        } else {
-            ctx.throttle.record_failure_unknown(name, now);
-        }
+        ctx.throttle.record_failure(name, now);
         details["username"] = name;
         ctx.audit(name, "login_failed", "user " + name, details, req.remote);
         throw ApiError::unauthenticated("wrong user name or password");
     }
-    if (user->failed_logins != 0 || user->locked_until != 0) {
-        auth::LoginThrottle::record_success(*user);
-        ctx.store.update_user(*user);
-    }
+    ctx.throttle.record_success(name);
     auth::NewSession s = ctx.authn.create_session(user->id, req.remote, now);
     ctx.audit(user->name, "login", "user " + user->name, details, req.remote);
     Json::Value out(Json::objectValue);

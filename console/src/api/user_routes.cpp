@@ -62,10 +62,8 @@ http::Response create(ApiContext& ctx, const http::Request& req)
     u.created = ctx.clock();
     try {
         u.id = ctx.store.create_user(u);
-    } catch (const store::StoreError&) {
-        if (ctx.store.find_user(u.name))
-            throw ApiError::conflict("a user named " + u.name + " exists");
-        throw;
+    } catch (const store::StoreConflict&) {
+        throw ApiError::conflict("a user named " + u.name + " exists");
     }
     Json::Value details(Json::objectValue);
     details["role"] = auth::Roles::name(u.role);
@@ -99,8 +97,7 @@ http::Response update(ApiContext& ctx, const http::Request& req)
     if (password) {
         details["password"] = "changed";
         u->password_hash = ctx.hasher.hash(*password);
-        u->failed_logins = 0;
-        u->locked_until = 0;
+        ctx.throttle.record_success(u->name);
     }
     ctx.store.update_user(*u);
     ctx.audit(ApiContext::actor(who), "user.update", "user " + u->name, details, req.remote);

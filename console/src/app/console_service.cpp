@@ -58,6 +58,7 @@ struct ConsoleService::Impl {
     std::mutex stop_mu;
     std::condition_variable stop_cv;
     bool all_done = false;
+    std::thread deadline;  // stops the io_context if a stop takes too long
 
     void open_store()
     {
@@ -185,13 +186,13 @@ struct ConsoleService::Impl {
         hup.cancel(ec);
         retention.cancel();
         // Requests in flight finish; a stuck client does not hold the stop beyond the deadline.
-        std::thread([this]() {
+        deadline = std::thread([this]() {
             std::unique_lock lock(stop_mu);
             if (!stop_cv.wait_for(lock, kStopDeadline, [this] { return all_done; })) {
                 log_warn("connections still open after the stop deadline; closing them");
                 ioc.stop();
             }
-        }).detach();
+        });
     }
 };
 
@@ -237,6 +238,8 @@ int ConsoleService::run()
         s.all_done = true;
     }
     s.stop_cv.notify_all();
+    if (s.deadline.joinable())
+        s.deadline.join();
     log_notice("stopped");
     return 0;
 }

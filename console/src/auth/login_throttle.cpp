@@ -8,13 +8,6 @@ namespace {
 
 constexpr int64_t kNsPerS = 1000000000;
 
-int64_t seconds_until(store::TimeNs until, store::TimeNs now)
-{
-    if (until <= now)
-        return 0;
-    return (until - now + kNsPerS - 1) / kNsPerS;
-}
-
 }  // namespace
 
 int64_t LoginThrottle::lock_seconds(int failures)
@@ -28,47 +21,35 @@ int64_t LoginThrottle::lock_seconds(int failures)
     return std::min(s, kMaxLockS);
 }
 
-int64_t LoginThrottle::retry_after(const store::UserRow& user, store::TimeNs now)
-{
-    return seconds_until(user.locked_until, now);
-}
-
-void LoginThrottle::record_failure(store::UserRow& user, store::TimeNs now)
-{
-    if (user.failed_logins < 1000000)
-        ++user.failed_logins;
-    if (int64_t s = lock_seconds(user.failed_logins))
-        user.locked_until = now + s * kNsPerS;
-}
-
-void LoginThrottle::record_success(store::UserRow& user)
-{
-    user.failed_logins = 0;
-    user.locked_until = 0;
-}
-
-int64_t LoginThrottle::retry_after_unknown(const std::string& name, store::TimeNs now)
+int64_t LoginThrottle::retry_after(const std::string& name, store::TimeNs now)
 {
     std::lock_guard lock(mu_);
-    auto it = unknown_.find(name);
-    return it == unknown_.end() ? 0 : seconds_until(it->second.locked_until, now);
+    auto it = names_.find(name);
+    if (it == names_.end() || it->second.locked_until <= now)
+        return 0;
+    return (it->second.locked_until - now + kNsPerS - 1) / kNsPerS;
 }
 
-void LoginThrottle::record_failure_unknown(const std::string& name, store::TimeNs now)
+void LoginThrottle::record_failure(const std::string& name, store::TimeNs now)
 {
     std::lock_guard lock(mu_);
-    if (unknown_.size() >= kMaxUnknownNames && unknown_.find(name) == unknown_.end()) {
-        // A flood of made-up names: forget the unlocked ones rather than grow without bound.
-        for (auto it = unknown_.begin(); it != unknown_.end();)
-            it = it->second.locked_until <= now ? unknown_.erase(it) : std::next(it);
-        if (unknown_.size() >= kMaxUnknownNames)
-            unknown_.erase(unknown_.begin());
+    if (names_.size() >= kMaxNames && names_.find(name) == names_.end()) {
+        for (auto it = names_.begin(); it != names_.end();)
+            it = it->second.locked_until <= now ? names_.erase(it) : std::next(it);
+        if (names_.size() >= kMaxNames)
+            names_.erase(names_.begin());
     }
-    Entry& e = unknown_[name];
+    Entry& e = names_[name];
     if (e.failures < 1000000)
         ++e.failures;
     if (int64_t s = lock_seconds(e.failures))
         e.locked_until = now + s * kNsPerS;
+}
+
+void LoginThrottle::record_success(const std::string& name)
+{
+    std::lock_guard lock(mu_);
+    names_.erase(name);
 }
 
 }  // namespace procsentry::console::auth

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Login throttling: 5 consecutive failures lock a name for 60 s, each further 5 double the lock
-// up to an hour.  Known users keep their count in the store (it survives restarts); names that
-// do not exist are counted here in memory, so that a locked answer does not reveal whether a
-// name exists.
+// up to an hour.  Kept in memory for every name alike, existing or not: a store write on the
+// failure path of real users only would make their failures measurably slower and reveal which
+// names exist.  Bounded: a flood of invented names forgets unlocked entries first.
 #pragma once
 
 #include <cstdint>
@@ -19,19 +19,15 @@ public:
     static constexpr int kFailuresPerLock = 5;
     static constexpr int64_t kFirstLockS = 60;
     static constexpr int64_t kMaxLockS = 3600;
-    static constexpr std::size_t kMaxUnknownNames = 10000;
+    static constexpr std::size_t kMaxNames = 10000;
 
     // Lock length after `failures` consecutive failures (0 unless a multiple of 5).
     static int64_t lock_seconds(int failures);
-    // Seconds until `user` may try again, 0 when it may.
-    static int64_t retry_after(const store::UserRow& user, store::TimeNs now);
-    // Counts a failure on the row (the caller saves it).
-    static void record_failure(store::UserRow& user, store::TimeNs now);
-    static void record_success(store::UserRow& user);
 
-    // The same for names without a user.
-    int64_t retry_after_unknown(const std::string& name, store::TimeNs now);
-    void record_failure_unknown(const std::string& name, store::TimeNs now);
+    // Seconds until `name` may try again, 0 when it may.
+    int64_t retry_after(const std::string& name, store::TimeNs now);
+    void record_failure(const std::string& name, store::TimeNs now);
+    void record_success(const std::string& name);
 
 private:
     struct Entry {
@@ -39,7 +35,7 @@ private:
         store::TimeNs locked_until = 0;
     };
     std::mutex mu_;
-    std::map<std::string, Entry> unknown_;
+    std::map<std::string, Entry> names_;
 };
 
 }  // namespace procsentry::console::auth

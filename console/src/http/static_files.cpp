@@ -130,7 +130,7 @@ Response StaticFiles::serve(const Request& req) const
     r.content_type = content_type(parts.back());
     // index.html names the hashed assets; it must be revalidated, the rest may be cached briefly.
     r.headers.emplace_back("Cache-Control", rel == "index.html" ? "no-cache" : "max-age=300");
-    r.body = req.method == "HEAD" ? std::string() : std::move(body);
+    r.body = std::move(body);  // the server sends only the length for HEAD
     return r;
 }
 

@@ -143,15 +143,17 @@ std::string IncidentQuery::text_cond(const std::string& text) {
     bool pg = dialect_ == Dialect::postgresql;
     if (plan_ == TextPlan::index && text_indexable(text, dialect_)) {
         if (pg) {
-            return std::string(pg_search_expr()) + " ILIKE " + param(like_pattern(text)) + " ESCAPE '\\'";
+            // No ESCAPE clause: backslash is PostgreSQL's default, and an explicit one would turn
+            // the pattern into an expression the trigram index cannot use.
+            return std::string(pg_search_expr()) + " ILIKE " + param(like_pattern(text));
         }
         return "id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH " + param(fts_phrase(text)) + ")";
     }
     std::string s = "(";
     bool first = true;
     for (const char* col : kTextColumns) {
-        s += std::string(first ? "" : " OR ") + col + (pg ? " ILIKE " : " LIKE ") + param(like_pattern(text)) +
-             " ESCAPE '\\'";
+        std::string p = param(like_pattern(text));
+        s += std::string(first ? "" : " OR ") + col + (pg ? " ILIKE " + p : " LIKE " + p + " ESCAPE '\\'");
         first = false;
     }
     return s + ")";

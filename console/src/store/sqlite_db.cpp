@@ -72,14 +72,16 @@ SqliteStmt& SqliteDb::prepare_dynamic(const std::string& sql) {
     return it->second->reset();
 }
 
+constexpr int kStepsPerTick = 1000;
+
 int SqliteDb::on_progress(void* self) {
     auto* db = static_cast<SqliteDb*>(self);
-    return std::chrono::steady_clock::now() >= db->deadline_ ? 1 : 0;
+    return --db->ticks_left_ < 0 ? 1 : 0;
 }
 
-void SqliteDb::set_budget(std::chrono::microseconds budget) {
-    deadline_ = std::chrono::steady_clock::now() + budget;
-    sqlite3_progress_handler(db_, 1000, &SqliteDb::on_progress, this);
+void SqliteDb::set_budget(int64_t steps) {
+    ticks_left_ = steps / kStepsPerTick;
+    sqlite3_progress_handler(db_, kStepsPerTick, &SqliteDb::on_progress, this);
 }
 
 void SqliteDb::clear_budget() { sqlite3_progress_handler(db_, 0, nullptr, nullptr); }

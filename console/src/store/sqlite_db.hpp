@@ -4,7 +4,6 @@
 // pool), so the connection is opened without SQLite's own per-connection mutex.
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,9 +29,10 @@ public:
     // reference from it is valid only until the next prepare_dynamic().
     SqliteStmt& prepare_dynamic(const std::string& sql);
 
-    // Queries run after this are interrupted (SqliteInterrupted) once `budget` has elapsed;
-    // clear_budget() removes the limit.
-    void set_budget(std::chrono::microseconds budget);
+    // Queries run after this are interrupted (SqliteInterrupted) after about `steps` virtual
+    // machine instructions (counted, not timed: the same query takes the same plan on a loaded
+    // machine); clear_budget() removes the limit.
+    void set_budget(int64_t steps);
     void clear_budget();
 
     int64_t last_insert_rowid() const;
@@ -44,7 +44,7 @@ private:
     sqlite3* db_ = nullptr;
     std::map<std::string, std::unique_ptr<SqliteStmt>> cache_;
     std::map<std::string, std::unique_ptr<SqliteStmt>> dynamic_;
-    std::chrono::steady_clock::time_point deadline_{};
+    int64_t ticks_left_ = 0;
 };
 
 }  // namespace procsentry::console::store

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "store/store.hpp"
 
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace procsentry::console::store {
@@ -16,7 +17,7 @@ std::unique_ptr<Store> open_store(const StoreSpec& spec) {
         if (spec.conninfo.empty()) {
             throw StoreError("store: postgresql needs a conninfo");
         }
-        throw StoreError("store: postgresql is not built yet");
+        return std::make_unique<PgStore>(spec.conninfo);
     }
     throw StoreError("store: unknown type \"" + spec.type + "\" (sqlite or postgresql)");
 }

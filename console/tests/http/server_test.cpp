@@ -33,10 +33,10 @@ protected:
             ++requests_;
             if (req.path == "/later") {
                 // Answer from another thread, as a long poll does.
-                std::thread([reply]() {
+                later_ = std::thread([reply]() {
                     std::this_thread::sleep_for(50ms);
                     reply(Response::text(200, "later"));
-                }).detach();
+                });
                 return;
             }
             Response r = Response::text(200, req.method + " " + req.path + " " + std::to_string(req.body.size()) +
@@ -48,6 +48,9 @@ protected:
     }
     void TearDown() override
     {
+        // The answering thread holds the connection until it ends: join it while the io_context lives.
+        if (later_.joinable())
+            later_.join();
         if (server_)
             server_->stop();
         ioc_.stop();
@@ -59,6 +62,7 @@ protected:
     boost::asio::io_context ioc_;
     std::unique_ptr<Server> server_;
     std::thread thread_;
+    std::thread later_;
     std::atomic<int> requests_{0};
 };
 
@@ -147,6 +151,17 @@ TEST_F(ServerTest, SlowClientIsDisconnectedAtTheReadTimeout)
     c.send("GET / HTTP/1.1\r\nHost: t\r\n");  // never finishes the header
     EXPECT_TRUE(c.wait_closed(5s));
     EXPECT_EQ(requests_, 0);
+}
+
+TEST_F(ServerTest, HeadSendsTheLengthWithoutTheBody)
+{
+    start();
+    RawHttp c(port());
+    c.send("HEAD /abc HTTP/1.1\r\nHost: t\r\n\r\n");
+    std::string r = c.read_response(2s);
+    EXPECT_EQ(RawHttp::status(r), 200);
+    EXPECT_NE(r.find("Content-Length: 21"), std::string::npos) << r;  // "HEAD /abc 0 127.0.0.1"
+    EXPECT_EQ(r.find("127.0.0.1"), std::string::npos);
 }
 
 TEST_F(ServerTest, MalformedRequestIs400)

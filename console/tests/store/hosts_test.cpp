@@ -17,6 +17,16 @@ TEST_P(HostStoreTest, MigrateIsIdempotentAndNamesTheBackend) {
     EXPECT_TRUE(again->list_hosts().empty());
 }
 
+TEST_P(HostStoreTest, MigrateRefusesANewerSchema) {
+    raw_exec("UPDATE schema_version SET version = 999");
+    try {
+        reopen()->migrate();
+        FAIL() << "migrate accepted schema 999";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
+    }
+}
+
 TEST_P(HostStoreTest, CreateGetAndListHosts) {
     HostRow h;
     h.name = "web-1";

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -41,7 +42,9 @@ protected:
                 GTEST_SKIP() << "PROCSENTRY_PG_TEST_CONNINFO not set";
             }
             schema_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(n);
-            admin_exec(base, "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+            // pg_trgm in public (on every test's search path), so no test schema owns it.
+            admin_exec(base, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public; DROP SCHEMA IF EXISTS " +
+                                 schema_ + " CASCADE; CREATE SCHEMA " + schema_);
             spec_.type = "postgresql";
             spec_.conninfo = base + " options='-c search_path=" + schema_ + ",public'";
         }
@@ -62,10 +65,24 @@ protected:
     static void admin_exec(const std::string& conninfo, const std::string& sql) {
         PGconn* c = PQconnectdb(conninfo.c_str());
         ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-        PGresult* r = PQexec(c, sql.c_str());
+        PGresult* r = PQexec(c, ("SET client_min_messages = warning; " + sql).c_str());
         EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
         PQclear(r);
         PQfinish(c);
+    }
+
+    // Runs SQL on the test's database behind the store's back (SQLite file or PostgreSQL schema).
+    void raw_exec(const std::string& sql) {
+        if (GetParam() == "sqlite") {
+            sqlite3* db = nullptr;
+            ASSERT_EQ(sqlite3_open(spec_.path.c_str(), &db), SQLITE_OK);
+            char* err = nullptr;
+            EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+            sqlite3_free(err);
+            sqlite3_close(db);
+        } else {
+            admin_exec(pg_conninfo(), "SET search_path = " + schema_ + "; " + sql);
+        }
     }
 
     // A second store on the same database (another process's view, or a restart).
