@@ -27,7 +27,6 @@ constexpr auto kMinInterval = 250ms;
 constexpr std::size_t kHeartbeatAnswerLimit = 2u << 20;
 constexpr std::size_t kEnrollAnswerLimit = 16u << 10;
 constexpr std::size_t kMaxTokenFile = 4096;
-constexpr std::size_t kMaxErrorText = 2000;
 
 sinks::Url endpoint(const std::string& base, const std::string& path)
 {
@@ -291,7 +290,7 @@ void ConsoleAgent::heartbeats()
                     log_line(5, "policy version " + std::to_string(c.version) + " applied");
                 } else {
                     rejected_.version = c.version;
-                    rejected_.error = r->substr(0, kMaxErrorText);
+                    rejected_.error = *r;  // bounded on a character boundary in the body
                     log_line(3, "policy version " + std::to_string(c.version) + " refused: " + rejected_.error);
                 }
                 applied = true;

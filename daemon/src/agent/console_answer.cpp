@@ -41,9 +41,10 @@ bool HeartbeatAnswer::parse(const std::string& body, HeartbeatAnswer& out, std::
         }
         out.monitoring = Monitoring{m["enabled"].asBool(), m["generation"].asUInt64()};
     }
-    if (const Json::Value& c = v["config"]; !c.isNull()) {
+    // A version of null: nothing is assigned to this host.
+    if (const Json::Value& c = v["config"]; !c.isNull() && !(c.isObject() && c["version"].isNull())) {
         if (!c.isObject() || !c["version"].isUInt64()) {
-            error = "heartbeat answer: config needs version (number)";
+            error = "heartbeat answer: config needs version (number or null)";
             return false;
         }
         Config cfg;

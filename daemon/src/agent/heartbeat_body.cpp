@@ -5,14 +5,34 @@ namespace procsentry::agent {
 
 namespace {
 
-Json::Value str_or_null(const std::string& s) { return s.empty() ? Json::Value() : Json::Value(s); }
+// The console bounds every string (docs/api.md); ours are ASCII except a
+// reason that quotes the kernel, cut here on a character boundary rather
+// than refused there.
+std::string bounded(const std::string& s, std::size_t max_bytes)
+{
+    if (s.size() <= max_bytes)
+        return s;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80)
+        n--;
+    return s.substr(0, n);
+}
 
+Json::Value str_or_null(const std::string& s, std::size_t max_bytes)
+{
+    return s.empty() ? Json::Value() : Json::Value(bounded(s, max_bytes));
+}
+
+// Unknown identifiers are left out: the console takes them as optional
+// strings, not null.
 Json::Value host_json(const HostIdentity& id)
 {
     Json::Value h;
-    h["name"] = id.name;
-    h["machine_id"] = str_or_null(id.machine_id);
-    h["boot_id"] = str_or_null(id.boot_id);
+    h["name"] = bounded(id.name, 253);
+    if (!id.machine_id.empty())
+        h["machine_id"] = bounded(id.machine_id, 64);
+    if (!id.boot_id.empty())
+        h["boot_id"] = bounded(id.boot_id, 64);
     return h;
 }
 
@@ -22,21 +42,21 @@ Json::Value HeartbeatBody::enroll(const HostIdentity& id)
 {
     Json::Value v;
     v["host"] = host_json(id);
-    v["agent_version"] = id.agent_version;
+    v["agent_version"] = bounded(id.agent_version, 64);
     return v;
 }
 
 Json::Value HeartbeatBody::heartbeat(const HostIdentity& id, const HostReport& r, const PolicyRejection& rejected)
 {
     Json::Value v;
-    v["agent_version"] = id.agent_version;
+    v["agent_version"] = bounded(id.agent_version, 64);
     v["host"] = host_json(id);
     Json::Value k;
-    k["release"] = str_or_null(r.kernel_release);
-    k["module_version"] = str_or_null(r.module_version);
+    k["release"] = str_or_null(r.kernel_release, 128);
+    k["module_version"] = str_or_null(r.module_version, 64);
     k["abi_version"] = r.abi_version ? Json::Value(*r.abi_version) : Json::Value();
-    k["state"] = r.sensor_state;
-    k["reason"] = str_or_null(r.sensor_reason);
+    k["state"] = bounded(r.sensor_state, 32);
+    k["reason"] = str_or_null(r.sensor_reason, 256);
     v["kernel"] = k;
     Json::Value m;
     m["enabled"] = r.monitoring_enabled;
@@ -45,7 +65,7 @@ Json::Value HeartbeatBody::heartbeat(const HostIdentity& id, const HostReport& r
     Json::Value c;
     c["applied_version"] = r.config_applied_version ? Json::Value(Json::UInt64(*r.config_applied_version)) : Json::Value();
     c["rejected_version"] = rejected.version ? Json::Value(Json::UInt64(*rejected.version)) : Json::Value();
-    c["error"] = rejected.version ? Json::Value(rejected.error) : Json::Value();
+    c["error"] = rejected.version ? Json::Value(bounded(rejected.error, 4000)) : Json::Value();
     v["config"] = c;
     Json::Value loss;
     loss["total"] = Json::UInt64(r.loss_total);

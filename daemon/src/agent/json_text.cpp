@@ -38,7 +38,9 @@ std::string JsonText::write(const Json::Value& v)
 {
     Json::StreamWriterBuilder w;
     w["indentation"] = "";
-    w["emitUTF8"] = true;
+    // ASCII with \u escapes: invalid UTF-8 (a kernel string) becomes U+FFFD
+    // instead of a body the console refuses.
+    w["emitUTF8"] = false;
     return Json::writeString(w, v);
 }
 

@@ -125,10 +125,12 @@ bool Daemon::step_sinks(std::string& err)
 {
     sinks_ = std::make_unique<SinkSet>(pipeline_->host().hostname,
                                        [this](const rules::SinkSpec& spec) -> std::unique_ptr<sinks::Sink> {
-                                           if (config_->console && spec.name == agent::ConsoleSink::kName)
+                                           if (console_sink_ && spec == *console_sink_)
                                                return agent::ConsoleSink::make(spec, console_token_);
                                            return nullptr;
                                        });
+    if (config_->console)
+        console_sink_ = agent::ConsoleSink::spec(*config_->console, opts_.state_dir);
     try {
         sinks_->apply(sink_specs(*config_));
     } catch (const std::exception& e) {
@@ -478,9 +480,14 @@ bool Daemon::set_monitoring(bool on, const std::string& by, std::optional<uint64
 
 bool Daemon::swap_config(std::shared_ptr<const rules::Config> next, std::string& error)
 {
+    const auto previous_console_sink = console_sink_;
+    console_sink_.reset();
+    if (next->console)
+        console_sink_ = agent::ConsoleSink::spec(*next->console, opts_.state_dir);
     try {
         sinks_->apply(sink_specs(*next));
     } catch (const std::exception& e) {
+        console_sink_ = previous_console_sink;
         error = e.what();
         return false;
     }

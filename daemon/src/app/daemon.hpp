@@ -99,6 +99,9 @@ private:
     std::unique_ptr<control::ControlServer> control_;
     std::shared_ptr<agent::TokenBox> console_token_ = std::make_shared<agent::TokenBox>();
     std::unique_ptr<agent::ConsoleAgent> agent_;
+    // The console sink's spec while one is wanted: what SinkSet's factory
+    // makes with the agent token (set before the sinks are applied).
+    std::optional<rules::SinkSpec> console_sink_;
     std::string agent_error_;                 // the agent could not be made (bad ca_file)
     std::optional<uint64_t> policy_version_;  // console policy running, if any
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
