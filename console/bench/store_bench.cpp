@@ -2,7 +2,7 @@
 // Store benchmark (not a test): fills a fresh store with N incidents of a realistic mix, then times
 // the incident-list queries of docs/api.md.
 //   store_bench [--backend sqlite|postgresql] [--path FILE] [--conninfo STR] [--rows N]
-//               [--repeat R] [--batch B]
+//               [--repeat R] [--batch B] [--reuse]
 // SQLite: FILE (default /tmp/procsentry-store-bench.db) is deleted first.  PostgreSQL: the schema
 // procsentry_bench of the conninfo's database is dropped and recreated.
 #include <libpq-fe.h>
@@ -44,6 +44,7 @@ struct Options {
     int64_t rows = 1'000'000;
     int repeat = 20;
     int batch = 1000;
+    bool reuse = false;  // sqlite: query an existing bench database instead of filling a new one
 };
 
 // CPU time of this thread: SQLite runs the query in it, so this is the query's own cost whatever
@@ -153,7 +154,7 @@ struct Query {
 
 void usage() {
     std::cerr << "usage: store_bench [--backend sqlite|postgresql] [--path FILE] [--conninfo STR] [--rows N] "
-                 "[--repeat R] [--batch B]\n";
+                 "[--repeat R] [--batch B] [--reuse]\n";
     std::exit(2);
 }
 
@@ -179,6 +180,8 @@ Options parse(int argc, char** argv) {
             o.repeat = std::stoi(value());
         } else if (a == "--batch") {
             o.batch = std::stoi(value());
+        } else if (a == "--reuse") {
+            o.reuse = true;
         } else {
             usage();
         }
@@ -196,7 +199,9 @@ int main(int argc, char** argv) {
     Options o = parse(argc, argv);
     StoreSpec spec;
     spec.type = o.backend;
-    if (o.backend == "sqlite") {
+    if (o.backend == "sqlite" && o.reuse) {
+        spec.path = o.path;
+    } else if (o.backend == "sqlite") {
         for (const char* suffix : {"", "-wal", "-shm"}) {
             std::filesystem::remove(o.path + suffix);
         }
@@ -210,7 +215,13 @@ int main(int argc, char** argv) {
     store->migrate();
 
     std::vector<int64_t> hosts;
-    for (int i = 0; i < kHosts; ++i) {
+    for (const auto& h : store->list_hosts()) {
+        hosts.push_back(h.id);
+    }
+    if (o.reuse) {
+        o.rows = 0;  // nothing to fill
+    }
+    for (int i = static_cast<int>(hosts.size()); i < kHosts; ++i) {
         procsentry::console::store::HostRow h;
         h.name = "host-" + std::to_string(i) + ".dc1.example.com";
         h.machine_id = std::to_string(i);
@@ -257,6 +268,9 @@ int main(int argc, char** argv) {
                          "SELECT pg_size_pretty(SUM(pg_total_relation_size(c.oid))) FROM pg_class c JOIN "
                          "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'procsentry_bench' "
                          "AND c.relkind IN ('r', 't')");
+    }
+    if (o.reuse) {
+        o.rows = store->count_incidents();
     }
     std::printf("backend %s, rows %lld, fill %.1f s, %.0f rows/s (batches of %d), size %s\n", o.backend.c_str(),
                 static_cast<long long>(o.rows), fill_ms / 1000.0, static_cast<double>(o.rows) / (fill_ms / 1000.0),

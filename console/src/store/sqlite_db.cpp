@@ -10,6 +10,7 @@ namespace procsentry::console::store {
 namespace {
 constexpr size_t kMaxCachedStatements = 256;
 constexpr int kBusyTimeoutMs = 10000;
+constexpr int kStepsPerTick = 1000;  // VM instructions between two progress-handler calls
 }  // namespace
 
 SqliteDb::SqliteDb(const std::string& path, bool create) {
@@ -27,6 +28,7 @@ SqliteDb::SqliteDb(const std::string& path, bool create) {
     // at checkpoints; a power loss can lose the last transactions, never corrupt), foreign keys.
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
+    exec("PRAGMA journal_size_limit=67108864");  // a big ingest's WAL shrinks back after checkpoints
     exec("PRAGMA foreign_keys=ON");
     exec("PRAGMA temp_store=MEMORY");
     exec("PRAGMA cache_size=-32768");     // 32 MiB per connection
@@ -71,8 +73,6 @@ SqliteStmt& SqliteDb::prepare_dynamic(const std::string& sql) {
     }
     return it->second->reset();
 }
-
-constexpr int kStepsPerTick = 1000;
 
 int SqliteDb::on_progress(void* self) {
     auto* db = static_cast<SqliteDb*>(self);

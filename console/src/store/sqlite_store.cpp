@@ -45,10 +45,12 @@ void SqliteStore::migrate() {
 void SqliteStore::optimize() {
     with_write([](SqlSession& s) {
         auto& db = static_cast<SqliteSession&>(s).db();
-        // A sampled ANALYZE: milliseconds even at millions of rows, enough for the planner to
-        // know that a host or a severity is selective and "open" is not.
-        db.exec("PRAGMA analysis_limit=2000");
-        db.exec("ANALYZE");
+        // A full ANALYZE of the incidents' indexes (under a second at a million rows; ingest runs
+        // it only each time the table has grown by half).  A sampled one (analysis_limit) is not
+        // enough: it makes every index look equally selective, and the planner then scans 7% of
+        // the table for "severity" where "host" reads 0.5%.
+        db.exec("PRAGMA analysis_limit=0");
+        db.exec("ANALYZE incidents");
     });
 }
 

@@ -21,9 +21,9 @@ public:
     // Refreshes the planner's statistics (a bounded ANALYZE); ingest runs it as the table grows.
     void optimize();
 
-    // How much work (SQLite VM instructions: about 3000 incidents scanned, ~15 each) the incident
+    // How much work (SQLite VM instructions: about 1300 incidents scanned, ~15 each) the incident
     // list spends on the time-ordered scan for a text filter before it asks the trigram index.
-    static constexpr int64_t kTextScanBudget = 50'000;
+    static constexpr int64_t kTextScanBudget = 20'000;
 
 protected:
     void with_write(const SessionFn& fn) override;
