@@ -18,8 +18,8 @@ def monitoring_of(status):
     """monitoring on/off as procsentryctl status --json reports it."""
     m = status.get("monitoring")
     if isinstance(m, dict):
-        return m.get("enabled")
-    return m
+        m = m.get("enabled")
+    return {"enabled": True, "disabled": False}.get(m, m)
 
 
 class MonitoringTest(FleetTestCase):
@@ -68,8 +68,7 @@ class MonitoringTest(FleetTestCase):
             self.wait_host(ag, lambda h: h["monitoring"]["enabled"] is True
                            and not h["monitoring"]["pending"], "reported enabled")
         # And it survives a daemon restart (the generation is persisted).
-        self.assertEqual(a.stop(), 0)
-        a.start()
+        self.assertEqual(a.restart(), 0)
         self.fleet.wait_connected(a)
         self.assertTrue(monitoring_of(a.status()))
         pid, alert, _ = feed_and_expect(a, "setuid-root")
@@ -84,6 +83,7 @@ class MonitoringTest(FleetTestCase):
         h = self.admin.host(hid)
         self.assertEqual((h["monitoring"]["desired"], h["monitoring"]["pending"]), (False, True))
         c.start()
+        c.wait_ready()
         wait_until(lambda: monitoring_of(c.status()) is False, 20, 0.2, "applied after restart")
         self.wait_host(c, lambda h: not h["monitoring"]["pending"], "confirmed")
         self.admin.post("/api/v1/hosts/monitoring", {"host_ids": [hid], "enabled": True})
@@ -121,8 +121,7 @@ class PolicyTest(FleetTestCase):
             self.assertEqual(h["config"]["assigned"], v)
             self.assertIsNone(h["config"]["error"])
             st = ag.status()["console"]
-            self.assertEqual(st.get("policy_applied", st.get("policy_version_applied")), v,
-                             st)
+            self.assertEqual(st["policy_applied_version"], v, st)
         hc = self.fleet.host_of(c)
         self.assertEqual(hc["config"]["applied"], start[c.hostname])
         self.assertNotEqual(hc["config"]["assigned"], v)
@@ -145,6 +144,8 @@ class PolicyTest(FleetTestCase):
         self.assertEqual(a.stop(), 0)
         self.assertTrue(os.path.exists(os.path.join(a.state_dir, "console-policy.json")))
         a.start()
+        a.wait_ready()
+        self.assertEqual(a.status()["console"]["policy_applied_version"], v)
         self.wait_applied(a, v)
         audit = self.admin.get("/api/v1/audit", params={"limit": 100})["items"]
         self.assertTrue([x for x in audit if x["action"] == "config.push"])
@@ -211,6 +212,7 @@ class PolicyTest(FleetTestCase):
         pid, _, _ = feed_and_expect(a, "exec-tmp")
         wait_until(lambda: [x for x in a.alerts() if x.get("process", {}).get("pid") == pid],
                    15, 0.1, "alert before the skip")
+        self.fleet.wait_incident_for(a, lambda al: al["process"]["pid"] == pid)
         pol = copy.deepcopy(self.latest()["policy"])
         pol["skip"]["paths"] = ["/tmp/x"]
         v = self.push(pol, {"host_ids": [self.hid(a)]}, "skip /tmp/x")["version"]
@@ -258,7 +260,9 @@ class RefusedPolicyTest(FleetTestCase):
         self.assertTrue(h["config"]["error"])
         self.assertFalse(h["config"]["pending"])
         st = a.status()["console"]
-        self.assertIn(v, (st.get("policy_rejected"), st.get("policy_version_rejected")), st)
+        self.assertEqual(st["rejected_version"], v, st)
+        self.assertIn("cannot save the policy", st["rejected_error"])
+        self.assertEqual(st["policy_applied_version"], good, st)
         # b applied it.
         wait_until(lambda: self.fleet.host_of(b)["config"]["applied"] == v, 20, 0.1)
         # a still runs the old rules: a crash is low there, high on b.

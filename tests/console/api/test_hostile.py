@@ -2,6 +2,8 @@
 """Hostile and careless callers: no or wrong credentials, too low a role, missing CSRF,
 malformed bodies, unknown keys, oversized bodies, bad NDJSON lines."""
 import json
+import socket
+import ssl
 
 from console import ADMIN_PASSWORD
 from fleet import expect_api_error
@@ -59,6 +61,8 @@ class HostileTest(FleetTestCase):
         r = self.raw(self.anon, "GET", "/api/v1/health")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["status"], "ok")
+        # The store under test is the one configured (the PostgreSQL run really is one).
+        self.assertEqual(r.json()["store"], self.console.config["store"]["type"])
 
     def test_bad_bearer_and_cookie(self):
         for hdr in ({"Authorization": "Bearer pst_" + "0" * 40}, {"Authorization": "Bearer "},
@@ -197,20 +201,83 @@ class HostileTest(FleetTestCase):
         self.assertError(r, 415, "unsupported_media_type")
 
     def test_oversized_bodies(self):
-        big = b'{"username": "' + b"a" * (1 << 20) + b'", "password": "x"}'
-        r = self.anon.raw("POST", "/api/v1/login", big, {"Content-Type": "application/json"},
-                          auth=False)
-        self.assertError(r, 413, "too_large")
+        status, body = self.headers_only("POST", "/api/v1/login", {
+            "Content-Type": "application/json", "Content-Length": str((1 << 20) + 1)})
+        self.assertEqual(status, 413, body)
+        self.assertEqual(json.loads(body)["error"]["code"], "too_large")
         tok = self.agents[0].agent_state()["agent_token"]
-        line = b'{"schema":"procsentry.alert/1","x":"' + b"a" * 8000 + b'"}\n'
-        huge = line * ((8 << 20) // len(line) + 2)
-        c = self.console.client(token=tok)
-        r = c.raw("POST", "/api/agent/v1/alerts", huge,
-                  {"Content-Type": "application/x-ndjson"})
-        c.close()
-        self.assertError(r, 413, "too_large")
+        # Announced: refused from the header, before the body is read.
+        status, body = self.headers_only("POST", "/api/agent/v1/alerts", {
+            "Authorization": "Bearer " + tok, "Content-Type": "application/x-ndjson",
+            "Content-Length": str((8 << 20) + 1)})
+        self.assertEqual(status, 413, body)
+        self.assertEqual(json.loads(body)["error"]["code"], "too_large")
+        status, body = self.headers_only("POST", "/api/v1/hosts/monitoring", {
+            "Authorization": "Bearer " + self.operator_token(),
+            "Content-Type": "application/json", "Content-Length": str((1 << 20) + 1)})
+        self.assertEqual(status, 413, body)
+        # Not announced (chunked): refused once it passes the bound.
+        status, body = self.chunked("POST", "/api/agent/v1/alerts", {
+            "Authorization": "Bearer " + tok, "Content-Type": "application/x-ndjson"},
+            b"x" * 65536, (8 << 20) // 65536 + 2)
+        self.assertEqual(status, 413, body)
         # The console is still fine.
         self.assertEqual(self.admin.get("/api/v1/health")["status"], "ok")
+
+    def operator_token(self):
+        if not hasattr(type(self), "_op_token"):
+            type(self)._op_token = self.operator.post("/api/v1/api-tokens",
+                                                      {"name": "otto-token"})["token"]
+        return type(self)._op_token
+
+    def tls_socket(self):
+        raw = socket.create_connection(("127.0.0.1", self.console.port), timeout=30)
+        return self.console.ca.client_context().wrap_socket(raw, server_hostname="localhost")
+
+    @staticmethod
+    def read_response(s):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        status = int(head.split(b" ")[1]) if head else 0
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            k, _, v = line.partition(b":")
+            if k.strip().lower() == b"content-length":
+                length = int(v)
+        while len(body) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return status, body.decode("utf-8", "replace")
+
+    def headers_only(self, method, path, headers):
+        """Sends only the request head (a Content-Length it never honours) and reads the
+        answer: a bound must be enforced from the header."""
+        with self.tls_socket() as s:
+            head = "%s %s HTTP/1.1\r\nHost: localhost\r\n" % (method, path)
+            head += "".join("%s: %s\r\n" % kv for kv in headers.items()) + "\r\n"
+            s.sendall(head.encode())
+            return self.read_response(s)
+
+    def chunked(self, method, path, headers, chunk, count):
+        with self.tls_socket() as s:
+            head = "%s %s HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n" % (
+                method, path)
+            head += "".join("%s: %s\r\n" % kv for kv in headers.items()) + "\r\n"
+            s.sendall(head.encode())
+            try:
+                for _ in range(count):
+                    s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                s.sendall(b"0\r\n\r\n")
+            except (ssl.SSLError, OSError):
+                pass  # the server may answer and close before the end; the answer counts
+            return self.read_response(s)
 
     def test_unknown_route_and_method(self):
         self.assertError(self.raw(self.admin, "GET", "/api/v1/nothing-here"), 404, "not_found")

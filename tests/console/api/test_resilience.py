@@ -43,8 +43,9 @@ class ConsoleRestartTest(FleetTestCase):
             sent = {x["id"] for x in a.alerts() if x["kind"] == "rule"}
             got = {i["alert_id"] for i in rule_items if i["host"]["id"] == self.hid(a)}
             self.assertEqual(sent, got, a.hostname)
-            st = a.status()["console"]
+            st = a.wait_ready()["console"]
             self.assertTrue(st["connected"])
+            self.assertEqual(st["last_error"], "")
 
 
 class RevokeTest(FleetTestCase):

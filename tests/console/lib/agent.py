@@ -138,7 +138,11 @@ class AgentDaemon:
         return r
 
     def status(self):
-        return json.loads(self.ctl("status", "--json").stdout)
+        """procsentryctl status --json: the daemon's status object."""
+        out = json.loads(self.ctl("status", "--json").stdout)
+        if not out.get("ok"):
+            raise AssertionError("procsentryctl status: %r" % out)
+        return out["status"]
 
     def agent_state(self):
         """<state dir>/console-agent.json, or None before enrolment."""
@@ -160,6 +164,24 @@ class AgentDaemon:
                     self.hostname, self.proc.returncode, self.read_log()[-3000:]))
             return self.host_id()
         return wait_until(enrolled, timeout, 0.1, "%s enrolled" % self.hostname)
+
+    def wait_ready(self, timeout=30):
+        """Until procsentryctl answers and the agent says it is connected to the console
+        (after a start or restart; the console's own "connected" lags by design)."""
+        def ready():
+            if self.proc.poll() is not None:
+                raise AssertionError("procsentryd %s exited with %d:\n%s" % (
+                    self.hostname, self.proc.returncode, self.read_log()[-3000:]))
+            st = self.status()
+            con = st.get("console") or {}
+            return st if con.get("connected") and con.get("heartbeats", 0) > 0 else None
+        return wait_until(ready, timeout, 0.1, "%s ready and connected" % self.hostname)
+
+    def restart(self):
+        rc = self.stop()
+        self.start()
+        self.wait_ready()
+        return rc
 
     def alerts(self):
         """The file sink's alerts (cross-check of what the daemon produced)."""

@@ -34,7 +34,7 @@ class ApiClient:
     """One keep-alive connection; reconnects once when the server closed it."""
 
     def __init__(self, host, port, ssl_context=None, token=None, timeout=30):
-        self.host, self.port, self.ssl_context = host, port, ssl_context
+        self.server, self.port, self.ssl_context = host, port, ssl_context
         self.token = token
         self.timeout = timeout
         self.cookie = None
@@ -45,9 +45,9 @@ class ApiClient:
     # -- connection -----------------------------------------------------------------------
     def _connect(self):
         if self.ssl_context is not None:
-            return http.client.HTTPSConnection(self.host, self.port, context=self.ssl_context,
+            return http.client.HTTPSConnection(self.server, self.port, context=self.ssl_context,
                                                timeout=self.timeout)
-        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        return http.client.HTTPConnection(self.server, self.port, timeout=self.timeout)
 
     def close(self):
         if self._conn is not None:
@@ -56,7 +56,7 @@ class ApiClient:
 
     def clone(self, token=None):
         """A new client to the same console (no session), e.g. for another user."""
-        return ApiClient(self.host, self.port, self.ssl_context, token=token,
+        return ApiClient(self.server, self.port, self.ssl_context, token=token,
                          timeout=self.timeout)
 
     # -- requests -------------------------------------------------------------------------
@@ -65,7 +65,7 @@ class ApiClient:
         ApiError.  auth=False leaves out the cookie and the token."""
         if params:
             path += ("&" if "?" in path else "?") + urllib.parse.urlencode(params, doseq=True)
-        h = {"Host": "%s:%d" % (self.host, self.port)}
+        h = {"Host": "%s:%d" % (self.server, self.port)}
         if auth and self.token:
             h["Authorization"] = "Bearer " + self.token
         if auth and self.cookie:

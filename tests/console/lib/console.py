@@ -27,7 +27,7 @@ class ConsoleProcess:
         self.binary = binary
         self.dir = workdir
         self.ca = ca
-        os.makedirs(workdir, exist_ok=True)
+        os.makedirs(os.path.join(workdir, "state"), exist_ok=True)
         self.port = port or free_port()
         self.config_path = os.path.join(workdir, "console.json")
         self.log_path = os.path.join(workdir, "console.log")
@@ -53,6 +53,7 @@ class ConsoleProcess:
             "tls": {"cert_file": ca.cert_file, "key_file": ca.key_file},
             "store": store,
             "ui_dir": ui_dir,
+            "state_dir": os.path.join(workdir, "state"),
             "threads": 4,
             "agents": {"heartbeat_wait_s": 10, "offline_after_s": 90},
         }
@@ -85,6 +86,23 @@ class ConsoleProcess:
         out = self.cli(*args).stdout.strip().splitlines()
         tokens = [w for line in out for w in line.split() if w.startswith("pse_")] or out[-1:]
         return tokens[-1].strip()
+
+    def sql(self, statement):
+        """Runs one SQL statement on the console's store behind its back (tests only: to make
+        states the API cannot, such as an expired token)."""
+        if self.config["store"]["type"] == "sqlite":
+            import sqlite3
+            db = sqlite3.connect(self.db_path, timeout=30)
+            try:
+                db.execute(statement)
+                db.commit()
+            finally:
+                db.close()
+        else:
+            with open(self.conninfo_file) as f:
+                conninfo = f.read().strip()
+            subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", conninfo, "-c", statement],
+                           check=True, capture_output=True, timeout=60)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, timeout=30):
