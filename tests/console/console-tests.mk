@@ -40,3 +40,11 @@ bench-console: console
 	BUILD=$(BUILD) BENCH_CONSOLE_SECONDS=$(BENCH_CONSOLE_SECONDS) \
 		BENCH_CONSOLE_AGENTS=$(BENCH_CONSOLE_AGENTS) BENCH_CONSOLE_RATE=$(BENCH_CONSOLE_RATE) \
 		bash $(TOP)/bench/console/run.sh all
+
+# Browser tests (tests/console/browser): the UI in headless Chromium against a real console and two
+# real procsentryd agents; needs Debian's chromium and chromium-driver. Screenshots of every view:
+# $(BUILD)/console-tests/browser.
+.PHONY: test-console-browser
+test-console-browser: console daemon
+	$(CONSOLE_TESTS_ENV) PROCSENTRY_BROWSER_OUT=$(BUILD)/console-tests/browser \
+		python3 $(CONSOLE_TESTS_DIR)/browser/run.py -v

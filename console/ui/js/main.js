@@ -118,6 +118,8 @@ function route() {
   const ctx = { params: match.m.slice(1), query, navigate, showBanner };
   try {
     cleanup = match.r.view.render(main, ctx) || null;
+    // Keyboard and screen-reader users continue from the new view, not from a removed link.
+    if (document.activeElement === document.body || !document.activeElement) main.focus({ preventScroll: true });
   } catch (e) {
     console.error(e);
     replace(main, h('div', { class: 'msg msg-error', role: 'alert' }, describe(e)));

@@ -100,6 +100,7 @@ class BrowserUiTest(unittest.TestCase):
         return self.b.execute("""
             return [...document.querySelectorAll('#incidents-table tbody tr[data-id]')].map(
               (tr) => ({id: Number(tr.dataset.id), text: tr.textContent,
+                        rule: !tr.querySelector('.col-rule .kind'),
                         cmd: tr.querySelector('.col-cmd').textContent}));""")
 
     def wait_row(self, needle, timeout=40):
@@ -126,7 +127,8 @@ class BrowserUiTest(unittest.TestCase):
         # injected into the page must not run.
         ran = self.b.execute("""
             const s = document.createElement('script'); s.textContent = 'window.__inline = 1';
-            document.body.appendChild(s); return window.__inline === 1;""")
+            document.body.appendChild(s); const ran = window.__inline === 1; s.remove();
+            return ran;""")
         self.assertFalse(ran, "an inline script ran: the page has no script-src CSP")
         log = self.b.wait(lambda: [e for e in self.b.browser_log()
                                    if "Content Security Policy" in e.get("message", "")],
@@ -198,14 +200,41 @@ class BrowserUiTest(unittest.TestCase):
         self.go("#/incidents/%d" % self.evil_id)
         self.b.wait_find("#raw-json")
         self.assertIn("/tmp/x/evil", self.b.find("#raw-json").text)
-        self.b.wait_find("#ancestry")
+        # Ancestry (empty here: the replayed process's parent was never seen) and credentials.
+        self.assertIn("Ancestry", self.b.wait_find("#section-ancestry-parent-first").text)
         self.b.wait_find("#credentials")
         self.shot("05-incident-detail")
+        # Acknowledge with a comment.
+        self.b.find("#status-comment").send_keys("seen in the browser test")
+        self.b.find("#btn-ack").click()
+        self.b.wait_text("main", "Marked acknowledged")
+        inc = self.admin.get("/api/v1/incidents/%d" % self.evil_id)
+        self.assertEqual((inc["status"], inc["status_by"], inc["status_comment"]),
+                         ("acknowledged", "admin", "seen in the browser test"))
         self.b.find("#btn-skip-command").click()
         diff = self.b.wait_text("#draft-diff", '"/tmp/x/evil"')
-        self.assertIn("skip.commands", diff.text)
+        # In the skip of the incident's rule (the default scope) or the global one.
+        self.assertRegex(diff.text, r'skip(\.commands\[0\]: |: \{"commands":\[)"/tmp/x/evil"')
         self.assertIn("Unsaved draft", diff.text)
         self.assertIn("•", self.b.find("#nav").text, "the draft is marked in the navigation")
+        # The daemon's validator refuses a relative command path; its message shows next to
+        # the entry, and the draft validates again once the entry is removed.
+        add = self.b.find('fieldset[data-key="skip.commands"] input.add-entry')
+        add.send_keys("bin/nice\n")
+        bad = self.b.wait(lambda: [e for e in self.b.find_all('fieldset[data-key="skip.commands"] li input')
+                                   if e.prop("value") == "bin/nice"], 10, "the new entry")[0]
+        key = bad.attr("data-key")
+        self.b.find("#btn-validate").click()
+        self.b.wait_text("#validation-errors", key)
+        self.b.wait(lambda: self.b.find('[data-key="%s"]' % key).attr("aria-invalid") == "true",
+                    10, "the entry marked invalid")
+        err = self.b.execute(
+            "return document.querySelector('[data-key=\"%s\"]').parentElement"
+            ".querySelector('.field-error').textContent;" % key)
+        self.assertIn("bin/nice", err)
+        self.shot("06-settings-invalid")
+        self.b.execute("document.querySelector('[data-key=\"%s\"]').parentElement"
+                       ".querySelector('button').click();" % key)
         self.b.find("#btn-validate").click()
         self.b.wait_text("#save-status", "Valid")
         self.shot("06-settings-draft")
@@ -230,7 +259,8 @@ class BrowserUiTest(unittest.TestCase):
         self.a1.feed(fixture("exec-refused"))
         self.go("#/incidents")
         self.wait_row("/tmp/x/dropper.bin")
-        new = [i for i in self.admin.all_incidents(host=self.h1) if i["id"] > last]
+        # Rule incidents only: sensor alerts of the monitoring change may still be arriving.
+        new = [i for i in self.admin.all_incidents(host=self.h1, kind="rule") if i["id"] > last]
         self.assertEqual([i["exe"] for i in new], ["/tmp/x/dropper.bin"],
                          "only the control record raised an incident")
         # At the agent too: its file sink got the control alert and no /tmp/x/evil alert
@@ -238,9 +268,28 @@ class BrowserUiTest(unittest.TestCase):
         later = self.a1.alerts()[file_alerts:]
         self.assertEqual([a["process"]["exe"] for a in later if a["kind"] == "rule"],
                          ["/tmp/x/dropper.bin"])
-        rows = [r for r in self.incident_rows() if r["id"] > last]
+        rows = [r for r in self.incident_rows() if r["id"] > last and r["rule"]]
         self.assertEqual(len(rows), 1, rows)
         self.shot("08-incidents-after-skip")
+
+    def test_4b_concurrent_save_asks_to_reload(self):
+        self.go("#/settings/process-monitoring")
+        self.b.wait_find("#policy-editor fieldset")
+        self.b.find('fieldset[data-key="skip.users"] input.add-entry').send_keys("4242\n")
+        self.b.wait_text("#draft-diff", "4242")
+        # Someone else saves first.
+        cfg = self.admin.get("/api/v1/config")
+        other = self.admin.post("/api/v1/config", {"policy": cfg["latest"]["policy"],
+                                                    "base_version": cfg["latest"]["version"],
+                                                    "comment": "concurrent", "targets": "all"})
+        self.b.find("#btn-save").click()
+        self.b.wait_text("#save-status", "Someone saved version %d" % other["version"])
+        self.shot("07b-settings-conflict")
+        self.b.find("#btn-reload-latest").click()
+        self.b.wait_text("#draft-diff", "No unsaved changes. The editor shows version %d"
+                         % other["version"])
+        self.assertNotIn("•", self.b.find("#nav").text)
+        self.assertEqual(self.admin.get("/api/v1/config")["latest"]["version"], other["version"])
 
     # -- 5. hostile strings render as text --------------------------------------------------------
     def test_5_hostile_strings_render_as_text(self):
@@ -285,6 +334,17 @@ class BrowserUiTest(unittest.TestCase):
         self.assertEqual(len(args[5]), 20000, "the detail view shows the full value")
         self.assert_no_injection()
         self.shot("10-hostile-detail")
+        # Proposed as a skip, the path keeps its real value (a skip matches it exactly) and the
+        # editor spells out the direction override next to the entry.
+        self.b.find("#btn-skip-command").click()
+        note = self.b.wait(lambda: self.b.execute(
+            "const n = document.querySelector('.entry-note'); return n && n.textContent;"),
+            10, "the spelled-out entry")
+        self.assertIn("/tmp/x/\\u{202E}gpj.sh", note)
+        self.assertIn(RLO, self.b.execute(
+            "return [...document.querySelectorAll('.list-editor li input')].map((i) => i.value)"
+            ".find((v) => v.includes('gpj')) || '';"))
+        self.assert_no_injection()
 
     def assert_no_injection(self):
         found = self.b.execute("""

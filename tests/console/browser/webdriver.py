@@ -4,6 +4,7 @@
 Starts chromedriver on a free port, opens one headless Chromium session in a fresh profile, and
 offers what the browser tests need: navigate, find, click, type, read text, run a script,
 screenshots, cookies, the browser console log. Every wait has a deadline."""
+import atexit
 import base64
 import http.client
 import json
@@ -85,6 +86,8 @@ class Browser:
                                      stdout=self.driver_log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self.session = None
+        # No orphaned chromedriver/Chromium when the test process ends without tearDown.
+        atexit.register(self.quit)
         try:
             self._wait_ready(20)
             caps = {
@@ -240,7 +243,8 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.driver_log.close()
+        if not self.driver_log.closed:
+            self.driver_log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def __enter__(self):

@@ -24,7 +24,8 @@ function dl(pairs) {
 }
 
 function section(title, ...content) {
-  return h('section', { class: 'panel' }, h('h2', null, title), ...content);
+  const id = title.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+  return h('section', { class: 'panel', id: `section-${id}` }, h('h2', null, title), ...content);
 }
 
 function processSection(p) {
@@ -60,7 +61,7 @@ function ancestrySection(ancestry) {
     h('td', null, full(a.uid)),
     h('td', null, full(a.user))));
   return section('Ancestry (parent first)', rows.length
-    ? h('table', { class: 'data-table compact', id: 'ancestry' },
+    ? h('table', { class: 'data-table compact', id: 'ancestry-table' },
       h('thead', null, h('tr', null, ...['#', 'PID', 'Executable', 'comm', 'UID', 'User'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows))
     : h('p', { class: 'muted' }, 'No ancestry recorded.'));

@@ -9,7 +9,7 @@ const PAGE_SIZE = 50;
 const RANGES = [['', 'Any time'], ['15m', 'Last 15 minutes'], ['1h', 'Last hour'], ['24h', 'Last 24 hours'],
   ['7d', 'Last 7 days'], ['custom', 'Custom range…']];
 const RANGE_MS = { '15m': 15 * 60e3, '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3 };
-const FILTER_KEYS = ['host', 'severity', 'rule_type', 'outcome', 'status', 'range', 'since', 'until', 'q'];
+const FILTER_KEYS = ['host', 'severity', 'kind', 'rule_type', 'outcome', 'status', 'range', 'since', 'until', 'q'];
 
 // Survives re-rendering (returning from a detail view keeps the page).
 let state = { key: null, cursors: [null], page: 0, seenMax: 0 };
@@ -30,7 +30,7 @@ function apiQuery(filters, cursor, limit = PAGE_SIZE) {
     if (filters.severity.startsWith('>=')) q.min_severity = filters.severity.slice(2);
     else q.severity = filters.severity;
   }
-  for (const k of ['rule_type', 'outcome', 'status', 'q']) if (filters[k]) q[k] = filters[k];
+  for (const k of ['kind', 'rule_type', 'outcome', 'status', 'q']) if (filters[k]) q[k] = filters[k];
   if (filters.range && RANGE_MS[filters.range]) {
     q.since = new Date(Date.now() - RANGE_MS[filters.range]).toISOString();
   } else if (filters.range === 'custom') {
@@ -88,6 +88,7 @@ export function render(container, ctx) {
   const sevSel = select([['', 'Any severity'], ...SEVERITIES.map((s) => [s, s]),
     ['>=high', 'high or above'], ['>=medium', 'medium or above'], ['>=low', 'low or above']],
   filters.severity || '', { name: 'severity' });
+  const kindSel = select([['', 'Any kind'], ['rule', 'rule'], ['sensor', 'sensor'], ['summary', 'summary']], filters.kind || '', { name: 'kind' });
   const typeSel = select([['', 'Any rule type'], ...RULE_TYPES.map((t) => [t, t])], filters.rule_type || '', { name: 'rule_type' });
   const outcomeSel = select([['', 'Any outcome'], ['success', 'success'], ['failure', 'failure']], filters.outcome || '', { name: 'outcome' });
   const statusSel = select([['', 'Any status'], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])], filters.status || '', { name: 'status' });
@@ -99,7 +100,7 @@ export function render(container, ctx) {
     field('Since', sinceIn), field('Until', untilIn));
 
   const form = h('form', { class: 'filters', 'aria-label': 'Incident filters' },
-    field('Host', hostSel), field('Severity', sevSel), field('Rule type', typeSel),
+    field('Host', hostSel), field('Severity', sevSel), field('Kind', kindSel), field('Rule type', typeSel),
     field('Outcome', outcomeSel), field('Status', statusSel), field('Time range', rangeSel), customBox,
     field('Text', textIn),
     h('div', { class: 'field buttons' },
@@ -110,6 +111,7 @@ export function render(container, ctx) {
     const f = {};
     if (hostSel.value) f.host = hostSel.value;
     if (sevSel.value) f.severity = sevSel.value;
+    if (kindSel.value) f.kind = kindSel.value;
     if (typeSel.value) f.rule_type = typeSel.value;
     if (outcomeSel.value) f.outcome = outcomeSel.value;
     if (statusSel.value) f.status = statusSel.value;
@@ -143,7 +145,7 @@ export function render(container, ctx) {
     e.preventDefault();
     applyFilters();
   });
-  for (const s of [hostSel, sevSel, typeSel, outcomeSel, statusSel]) s.addEventListener('change', applyFilters);
+  for (const s of [hostSel, sevSel, kindSel, typeSel, outcomeSel, statusSel]) s.addEventListener('change', applyFilters);
   rangeSel.addEventListener('change', () => {
     customBox.hidden = rangeSel.value !== 'custom';
     if (rangeSel.value !== 'custom') applyFilters();

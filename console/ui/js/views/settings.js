@@ -88,7 +88,15 @@ export function render(container, ctx) {
         touch();
         renderEditor();
       });
-      list.appendChild(h('li', null, input, remove, errorsFor(`${path}[${i}]`)));
+      const err = errorsFor(`${path}[${i}]`);
+      if (err) input.setAttribute('aria-invalid', 'true');
+      // An entry taken from an alert may hold direction-changing or invisible characters that
+      // make the input show something else than what it matches: spell it out below.
+      const spelled = typeof value === 'string' && visible(value) !== value
+        ? h('div', { class: 'warn-inline entry-note' }, 'contains invisible or direction-changing characters: ',
+          h('code', { class: 'data' }, cut(value, 200)))
+        : null;
+      list.appendChild(h('li', null, input, remove, spelled, err));
     });
     if (!entries.length) list.appendChild(h('li', { class: 'muted empty-list' }, 'empty'));
     box.appendChild(list);
@@ -518,7 +526,7 @@ export function render(container, ctx) {
           changed();
           renderEditor();
         } }, 'Load into editor') : null,
-        operate ? h('button', { type: 'button', onclick: async () => {
+        operate ? h('button', { type: 'button', title: 'Assign this version to the hosts chosen under "Push to"', onclick: async () => {
           const t = targets();
           const what = t === 'all' ? 'all hosts (and make it the default)' : `${t.host_ids.length} selected host(s)`;
           if (t !== 'all' && !t.host_ids.length) {
@@ -533,14 +541,14 @@ export function render(container, ctx) {
           } catch (e) {
             replace(saveOut, message('error', describe(e)));
           }
-        } }, 'Assign to “Push to” targets') : null);
+        } }, 'Assign') : null);
       return [h('tr', { 'data-version': Number(v.version) },
         h('td', null, `v${Number(v.version)}`, v.version === cfg.default_version ? h('span', { class: 'badge badge-on' }, ' default') : null),
         h('td', null, timeEl(v.created)),
         h('td', null, dataText(v.created_by, 32)),
         h('td', null, dataText(v.comment, 80)),
-        h('td', { class: 'num' }, String(Number(counts.assigned) || 0)),
-        h('td', { class: 'num' }, String(Number(counts.applied) || 0)),
+        h('td', null, String(Number(counts.assigned) || 0)),
+        h('td', null, String(Number(counts.applied) || 0)),
         actions),
       h('tr', { class: 'policy-view' }, h('td', { colspan: 7 }, view))];
     });
@@ -559,8 +567,8 @@ export function render(container, ctx) {
       return h('tr', { 'data-host-id': Number(host.id) },
         h('td', null, dataText(host.name, 40)),
         h('td', null, host.connected === true ? 'connected' : h('span', { class: 'muted' }, 'offline')),
-        h('td', { class: 'num' }, c.assigned == null ? '–' : `v${Number(c.assigned)}`),
-        h('td', { class: 'num' }, c.applied == null ? '–' : `v${Number(c.applied)}`),
+        h('td', null, c.assigned == null ? '–' : `v${Number(c.assigned)}`),
+        h('td', null, c.applied == null ? '–' : `v${Number(c.applied)}`),
         h('td', null, state));
     });
     replace(hostsBox, h('h2', null, 'Which hosts run which version'),
