@@ -10,8 +10,15 @@
 #   make bundle       make deb, then $(BUILD)/bundle/procsentry-<upstream>-bundle/ and its .tar.gz:
 #                     the two .debs, install.sh (packaging/bundle-install.sh), README, INSTALL and
 #                     SHA256SUMS, for hosts without network access.
+#                     The console's package goes next to the tarball, not into it: the bundle's
+#                     install.sh installs every .deb it holds on each monitored host, and the
+#                     console runs on one machine of its own.
 #   make test-bundle  packaging/bundle-install-test.sh: install.sh's checks on fake packages
 #                     (host only, no root side effects, a few seconds).
+#   make install-console-files [DESTDIR=...]
+#                     the console's files (binary, web UI, unit, sysusers.d, TLS script,
+#                     console.json, docs) at their installed paths; debian/rules uses it like
+#                     install-files.  INSTALL_SKIP_CONSOLE=1: do not build the console first.
 #
 # Variables:
 #   DEB_VERSION=0.0.9-1  build another version (the install test's upgrade from an older or to a
@@ -46,13 +53,14 @@ DEB_OBJ := $(DEB_WORK)/obj
 DEB_FILEVER := $(shell echo '$(DEB_FULL_VERSION)' | sed -e 's/^[0-9]*://')
 DEB_CHANGES := $(DEB_OUT)/procsentry_$(DEB_FILEVER)_$(DEB_ARCH).changes
 DEB_PKGS := $(DEB_OUT)/procsentry-dkms_$(DEB_FILEVER)_all.deb $(DEB_OUT)/procsentry_$(DEB_FILEVER)_$(DEB_ARCH).deb
+DEB_CONSOLE_PKG := $(DEB_OUT)/procsentry-console_$(DEB_FILEVER)_$(DEB_ARCH).deb
 LINTIAN ?= 1
 
 BUNDLE_NAME := procsentry-$(DEB_UPSTREAM)-bundle
 BUNDLE_DIR := $(BUILD)/bundle/$(BUNDLE_NAME)
 BUNDLE_TGZ := $(BUILD)/bundle/$(BUNDLE_NAME).tar.gz
 
-.PHONY: deb deb-check-version deb-src bundle test-bundle
+.PHONY: deb deb-check-version deb-src bundle test-bundle install-console-files
 
 deb-check-version:
 	@test -n "$(DEB_ARCH)" -a -n "$(DEB_CHANGELOG_VERSION)" || \
@@ -112,7 +120,7 @@ ifneq ($(LINTIAN),0)
 	test $$rc -eq 0 || { echo "deb: lintian found errors (see above, $(DEB_OUT)/lintian.log)"; exit 1; }
 endif
 	@echo "deb: built (version $(DEB_FULL_VERSION)):"
-	@for f in $(DEB_PKGS); do test -f $$f || { echo "deb: $$f is missing"; exit 1; }; echo "  $$f"; done
+	@for f in $(DEB_PKGS) $(DEB_CONSOLE_PKG); do test -f $$f || { echo "deb: $$f is missing"; exit 1; }; echo "  $$f"; done
 
 # The tarball is reproducible for a given set of .debs: fixed order, owner and time.
 bundle: deb
@@ -127,9 +135,42 @@ bundle: deb
 	mtime=$$(dpkg-parsechangelog -l $(DEB_SRC)/debian/changelog -S Timestamp); \
 	tar -C $(BUILD)/bundle --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$mtime \
 		-czf $(BUNDLE_TGZ) $(BUNDLE_NAME)
+	cp $(DEB_CONSOLE_PKG) $(BUILD)/bundle/
+	cd $(BUILD)/bundle && sha256sum $(notdir $(BUNDLE_TGZ) $(DEB_CONSOLE_PKG)) > SHA256SUMS
 	@echo "bundle: $(BUNDLE_TGZ)"
+	@echo "bundle: the console's package (for the console machine, not in the bundle): $(BUILD)/bundle/$(notdir $(DEB_CONSOLE_PKG))"
 	@echo "bundle: $(BUNDLE_DIR)/"
 	@cd $(BUNDLE_DIR) && ls -l
 
 test-bundle:
 	bash $(TOP)/packaging/bundle-install-test.sh
+
+# The console's installed layout (docs/CONSOLE.md).  Its configuration follows install-config:
+# an edited console.json is never replaced (the new default goes next to it as .dist).
+CONSOLE_UNIT := $(TOP)/console/systemd/procsentry-console.service
+CONSOLE_SHARE := $(PREFIX)/share/procsentry-console
+CONSOLE_LIBEXEC := $(PREFIX)/lib/procsentry-console
+CONSOLE_DOCDIR := $(PREFIX)/share/doc/procsentry-console
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL_SKIP_CONSOLE ?=
+
+install-console-files: $(if $(INSTALL_SKIP_CONSOLE),,console)
+	install -D -m 0755 $(BUILD)/console/procsentry-console $(DESTDIR)$(SBINDIR)/procsentry-console
+	@# The web UI: every file under console/ui but notes for developers (*.md) and dot files.
+	install -d $(DESTDIR)$(CONSOLE_SHARE)/ui
+	cd $(TOP)/console/ui && find . -type f ! -name '*.md' ! -name '.*' | LC_ALL=C sort | \
+		while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(CONSOLE_SHARE)/ui/$${f#./}" || exit 1; done
+	install -D -m 0644 $(CONSOLE_UNIT) $(DESTDIR)$(UNITDIR)/procsentry-console.service
+	install -D -m 0644 $(TOP)/console/systemd/procsentry-console.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/procsentry-console.conf
+	install -D -m 0755 $(TOP)/console/systemd/procsentry-console-tls $(DESTDIR)$(CONSOLE_LIBEXEC)/procsentry-console-tls
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/procsentry-console
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/procsentry-console/console.json ] && \
+	   ! cmp -s $(TOP)/console/etc/console.json $(DESTDIR)$(SYSCONFDIR)/procsentry-console/console.json; then \
+		install -m 0644 $(TOP)/console/etc/console.json $(DESTDIR)$(SYSCONFDIR)/procsentry-console/console.json.dist; \
+		echo "install: kept the edited $(SYSCONFDIR)/procsentry-console/console.json; the shipped one is console.json.dist"; \
+	else \
+		install -m 0644 $(TOP)/console/etc/console.json $(DESTDIR)$(SYSCONFDIR)/procsentry-console/console.json; \
+	fi
+	install -d $(DESTDIR)$(CONSOLE_DOCDIR)
+	install -m 0644 $(TOP)/docs/CONSOLE.md $(TOP)/docs/api.md $(DESTDIR)$(CONSOLE_DOCDIR)/

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install every Debian package the project needs (kernel module, daemon, tests, QEMU harness).
+# Install every Debian package the project needs (kernel module, daemon, console, tests, QEMU
+# harness, browser tests).
 # Idempotent and quick: when all packages are already installed it touches nothing (no apt-get update).
 # Safe for CI: runs without a tty, as root, never prompts.
 set -euo pipefail
@@ -21,6 +22,12 @@ PKGS=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # comparison baseline for the benchmarks
   auditd
+  # the console: SQLite and PostgreSQL client libraries; its package's postinst and the tests make
+  # TLS certificates with openssl
+  libsqlite3-dev libpq-dev openssl
+  # console tests: API tests (Python 3 stdlib only), a real PostgreSQL cluster (initdb/pg_ctl as a
+  # non-root user), browser tests in headless Chromium driven through chromedriver (WebDriver)
+  python3 postgresql chromium chromium-driver
 )
 
 missing=()

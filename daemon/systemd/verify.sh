@@ -9,11 +9,14 @@
 #     the exposure score and failing above SECURITY_THRESHOLD (0-100 scale,
 #     default 30 = exposure 3.0) so that a loosened unit is noticed.
 # Usage: verify.sh [UNIT_DIR]   (default: this script's directory)
+# UNITS (default: the daemon's two units) and SECURITY_UNIT (default procsentry.service) name
+# other units of UNIT_DIR: systemd.mk checks the console's unit with the same script.
 set -eu
 
 unit_dir=${1:-$(cd "$(dirname "$0")" && pwd)}
 threshold=${SECURITY_THRESHOLD:-30}
-units="procsentry.service procsentry-module.service"
+units=${UNITS:-"procsentry.service procsentry-module.service"}
+security_unit=${SECURITY_UNIT:-procsentry.service}
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "verify.sh: systemd-analyze not found (apt-get install systemd)" >&2
@@ -60,14 +63,14 @@ echo "verify.sh: systemd-analyze verify: $units OK"
 if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
 	status=0
 	report=$(cd "$tmp" && systemd-analyze security --offline=yes --threshold="$threshold" --no-pager \
-		./procsentry.service 2>&1) || status=$?
+		"./$security_unit" 2>&1) || status=$?
 	score=$(echo "$report" | grep 'Overall exposure level' || true)
 	if [ "$status" -ne 0 ]; then
 		echo "$report" | sed "s|$tmp/||g" >&2
-		echo "verify.sh: procsentry.service exposure above ${threshold}/100 (or security failed, exit $status)" >&2
+		echo "verify.sh: $security_unit exposure above ${threshold}/100 (or security failed, exit $status)" >&2
 		exit 1
 	fi
-	echo "verify.sh: ${score#→ }"
+	echo "verify.sh: $security_unit: ${score#→ }"
 else
 	echo "verify.sh: this systemd-analyze has no security --offline; score not checked"
 fi
