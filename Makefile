@@ -23,7 +23,8 @@ include daemon/daemon.mk
 include daemon/systemd/systemd.mk
 include tests/vm/vm.mk
 include console/console.mk
--include tests/console/console-tests.mk
+include tests/console/console-tests.mk
+include tests/console/vm/vm.mk
 -include bench/bench.mk
 -include packaging/packaging.mk
 -include tests/install/install.mk
@@ -34,17 +35,20 @@ deps:
 checkpatch:
 	bash $(TOP)/scripts/checkpatch.sh
 
-# Everything CI runs (.ci/run): style, unit/sanitizer/fuzz tests, the scenario binary's own
-# host self-test, then every kernel in QEMU.
+# Everything CI runs (.ci/run): style, unit/sanitizer/fuzz tests (daemon and console), the scenario
+# binary's own host self-test, every kernel in QEMU, then the console with real agents (API on
+# SQLite and PostgreSQL, load, browser, and once with the real module in QEMU).
 test: deps
 	$(MAKE) checkpatch
 	$(MAKE) test-unit
+	$(MAKE) test-console-unit
 	$(MAKE) systemd-verify
 	$(MAKE) scenarios-selftest
 	$(MAKE) test-scripts
 	$(MAKE) test-bundle
 	$(MAKE) test-dkms
 	$(MAKE) test-kmod-all
+	$(MAKE) test-console
 
 # procsentry-load-module's diagnoses against stand-ins; install-files' layout (host only).
 test-scripts: daemon

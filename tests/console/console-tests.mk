@@ -17,10 +17,12 @@ BENCH_CONSOLE_RATE ?= 1000
 .PHONY: test-console-api test-console-api-sqlite test-console-api-pg test-console-load bench-console \
 	test-console-integration
 
-# Part of `make test` (a prerequisite added here, so the top-level recipe stays as it is):
-# about 4 minutes (API suite on SQLite ~1.5 min and PostgreSQL ~2 min, load ~1.5 min).
-test: test-console-integration
+# `make test` runs test-console: the API suite on SQLite and PostgreSQL, the load test, the browser
+# tests and the QEMU end to end (tests/console/vm/vm.mk).
+.PHONY: test-console
 test-console-integration: test-console-api test-console-load
+test-console: console daemon
+	$(MAKE) test-console-api test-console-load test-console-browser test-console-vm
 
 test-console-api: console daemon
 	$(MAKE) test-console-api-sqlite

@@ -12,9 +12,7 @@
 
 .PHONY: test-console-vm console-demo
 
-# Part of `make test` (a prerequisite added here, as tests/console/console-tests.mk does, so the
-# top-level recipe stays as it is): about 2 minutes once the builds are done.
-test: test-console-vm
+# Part of `make test` through test-console (tests/console/console-tests.mk).
 
 test-console-vm: console daemon e2e-helper
 	BUILD=$(BUILD) bash $(TOP)/tests/console/vm/run.sh
