@@ -13,7 +13,7 @@ CONSOLE_FUZZ_SECONDS ?= 10
 CONSOLE_FUZZERS := fuzz_console_config fuzz_alert_ingest fuzz_request_body
 
 .PHONY: console console-configure test-console-unit test-console-unit-plain test-console-unit-asan \
-	test-console-unit-fuzz
+	test-console-unit-fuzz test-console-unit-pg
 
 console-configure:
 	cmake -S $(CONSOLE_DIR) -B $(CONSOLE_BUILD) -DCMAKE_BUILD_TYPE=Release -DPROCSENTRY_VERSION=$(VERSION)
@@ -21,11 +21,19 @@ console-configure:
 console: console-configure
 	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS) --target procsentry-console
 
-test-console-unit: test-console-unit-plain test-console-unit-asan test-console-unit-fuzz
+test-console-unit: test-console-unit-plain test-console-unit-pg test-console-unit-asan test-console-unit-fuzz
 
 test-console-unit-plain: console-configure
 	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS)
 	cd $(CONSOLE_BUILD) && ctest --output-on-failure
+
+# The store's suite once more against a throwaway PostgreSQL cluster (tests/console/pg).
+test-console-unit-pg: console-configure
+	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS) --target test_console_store
+	set -e; d=$$(mktemp -d /tmp/procsentry-pg.XXXXXX); rmdir $$d; \
+	conn=$$(bash $(TOP)/tests/console/pg/pg-cluster.sh start $$d); rc=0; \
+	PROCSENTRY_PG_TEST_CONNINFO="$$conn" $(CONSOLE_BUILD)/test_console_store --gtest_brief=1 || rc=$$?; \
+	bash $(TOP)/tests/console/pg/pg-cluster.sh stop $$d; exit $$rc
 
 test-console-unit-asan:
 	cmake -S $(CONSOLE_DIR) -B $(CONSOLE_ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCONSOLE_SANITIZE=ON \
