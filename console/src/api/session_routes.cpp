@@ -90,6 +90,8 @@ http::Response change_password(ApiContext& ctx, const http::Request& req)
     store::UserRow u = who.user;
     u.password_hash = ctx.hasher.hash(fresh);
     ctx.store.update_user(u);
+    // Whoever else holds a session opened with the old password loses it; the caller keeps theirs.
+    ctx.store.delete_user_sessions(u.id, who.kind == auth::Principal::Kind::session ? who.session_hash : "");
     ctx.audit(ApiContext::actor(who), "password.change", "user " + u.name, Json::Value(Json::objectValue),
               req.remote);
     return http::Response::empty(204);

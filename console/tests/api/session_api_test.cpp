@@ -164,5 +164,21 @@ TEST(SessionApi, WrongCurrentPasswordsAreThrottledLikeLogins)
               204);
 }
 
+TEST(SessionApi, APasswordChangeEndsTheOtherSessionsOfTheUser)
+{
+    ApiHarness h;
+    h.add_user("alice", store::Role::viewer);
+    auto here = h.login("alice");
+    auto elsewhere = h.login("alice");  // e.g. a stolen cookie
+    h.add_user("bob", store::Role::viewer);
+    auto bob = h.login("bob");
+    EXPECT_EQ(h.as(here, "POST", "/api/v1/me/password",
+                   R"({"current_password":"a good password!","new_password":"another good one"})").status,
+              204);
+    EXPECT_EQ(h.as(elsewhere, "GET", "/api/v1/me").status, 401);
+    EXPECT_EQ(h.as(here, "GET", "/api/v1/me").status, 200);
+    EXPECT_EQ(h.as(bob, "GET", "/api/v1/me").status, 200);
+}
+
 }  // namespace
 }  // namespace procsentry::console::api
