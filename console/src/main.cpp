@@ -53,7 +53,9 @@ int main(int argc, char** argv)
     if (!loaded.ok) {
         for (const auto& e : loaded.errors)
             app::log_err(e);
-        return 1;
+        // Not 1: the unit's RestartPreventExitStatus= keeps systemd from restarting into the
+        // same error until the start limit, as for procsentryd.
+        return app::ConsoleConfigLoader::kExitConfig;
     }
     if (opts->command == app::CliOptions::Command::check_config) {
         std::cout << opts->config << ": OK\n";

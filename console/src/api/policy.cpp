@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "api/alert_extractor.hpp"
 #include "api/json_text.hpp"
 #include "default_daemon_config.h"
 #include "rules/config_loader.hpp"
@@ -31,7 +32,7 @@ Policy::Check Policy::check(const Json::Value& policy)
     }
     for (const auto& name : policy.getMemberNames())
         if (name != "skip" && name != "rules")
-            c.details.append(detail(name.substr(0, 64), "unknown key (a policy has only skip and rules)", ""));
+            c.details.append(detail(AlertExtractor::truncate_utf8(name, 64), "unknown key (a policy has only skip and rules)", ""));
     if (!policy.isMember("rules"))
         c.details.append(detail("rules", "is required", ""));
     if (!c.details.empty())

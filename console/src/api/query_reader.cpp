@@ -8,6 +8,18 @@
 #include "api/body_reader.hpp"
 
 namespace procsentry::console::api {
+namespace {
+
+std::string printable_name(const std::string& name)
+{
+    // The name is echoed in the error: raw URL bytes (%FF) would make the answer invalid UTF-8.
+    std::string out;
+    for (unsigned char c : name.substr(0, 64))
+        out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+    return out;
+}
+
+}  // namespace
 
 QueryReader::QueryReader(const http::Request& req, std::initializer_list<const char*> allowed) : req_(req)
 {
@@ -18,7 +30,7 @@ QueryReader::QueryReader(const http::Request& req, std::initializer_list<const c
         throw ApiError::bad_request("too many query parameters");
     for (const auto& [k, v] : req.query)
         if (!ok.count(k))
-            throw ApiError::bad_field(k.substr(0, 64), "unknown query parameter");
+            throw ApiError::bad_field(printable_name(k), "unknown query parameter");
 }
 
 std::optional<int64_t> QueryReader::parse_int(const std::string& s)

@@ -74,11 +74,24 @@ http::Response change_password(ApiContext& ctx, const http::Request& req)
     BodyReader b(body, "", {"current_password", "new_password"});
     const std::string current = *b.string("current_password", true, kMaxPassword);
     const std::string fresh = *b.string("new_password", true, kMaxPassword, 12);
-    if (!auth::PasswordHasher::verify(current, who.user.password_hash))
+    // The same throttle as login: a stolen session or API token must not be an unthrottled
+    // oracle for the account's password.
+    const store::TimeNs now = ctx.clock();
+    if (int64_t retry = ctx.throttle.retry_after(who.user.name, now); retry > 0) {
+        ApiError e(429, "rate_limited", "too many wrong passwords; try again later");
+        e.headers.emplace_back("Retry-After", std::to_string(retry));
+        throw e;
+    }
+    if (!auth::PasswordHasher::verify(current, who.user.password_hash)) {
+        ctx.throttle.record_failure(who.user.name, now);
         throw ApiError::unauthenticated("the current password is wrong");
+    }
+    ctx.throttle.record_success(who.user.name);
     store::UserRow u = who.user;
     u.password_hash = ctx.hasher.hash(fresh);
     ctx.store.update_user(u);
+    // Whoever else holds a session opened with the old password loses it; the caller keeps theirs.
+    ctx.store.delete_user_sessions(u.id, who.kind == auth::Principal::Kind::session ? who.session_hash : "");
     ctx.audit(ApiContext::actor(who), "password.change", "user " + u.name, Json::Value(Json::objectValue),
               req.remote);
     return http::Response::empty(204);

@@ -100,6 +100,12 @@ http::Response update(ApiContext& ctx, const http::Request& req)
         ctx.throttle.record_success(u->name);
     }
     ctx.store.update_user(*u);
+    // A password reset is what an admin does for a compromised account: the sessions opened
+    // with the old password end too (the admin's own current one excepted).
+    if (password)
+        ctx.store.delete_user_sessions(u->id, id == who.user.id && who.kind == auth::Principal::Kind::session
+                                                  ? who.session_hash
+                                                  : "");
     ctx.audit(ApiContext::actor(who), "user.update", "user " + u->name, details, req.remote);
     return ApiContext::json(200, Views::user(*u));
 }

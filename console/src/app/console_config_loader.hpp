@@ -15,6 +15,8 @@ namespace procsentry::console::app {
 class ConsoleConfigLoader {
 public:
     static constexpr std::size_t kMaxBytes = 1u << 20;
+    // The process exit status for an unusable configuration: EX_CONFIG, like procsentryd.
+    static constexpr int kExitConfig = 78;
 
     struct Result {
         bool ok = false;

@@ -527,6 +527,12 @@ void SqlStore::delete_sessions_before(TimeNs last_used_before) {
     with_write([&](SqlSession& s) { s.exec("DELETE FROM sessions WHERE last_used_ns < ?", {last_used_before}); });
 }
 
+void SqlStore::delete_user_sessions(int64_t user_id, const std::string& keep_hash) {
+    with_write([&](SqlSession& s) {
+        s.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", {user_id, keep_hash});
+    });
+}
+
 // ---- tokens -----------------------------------------------------------------------------------
 
 int64_t SqlStore::create_token(const TokenRow& t) {

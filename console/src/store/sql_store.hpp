@@ -54,6 +54,7 @@ public:
     void touch_session(const std::string& token_hash, TimeNs now) override;
     void delete_session(const std::string& token_hash) override;
     void delete_sessions_before(TimeNs last_used_before) override;
+    void delete_user_sessions(int64_t user_id, const std::string& keep_hash) override;
 
     int64_t create_token(const TokenRow& t) override;
     std::optional<TokenRow> find_token(TokenKind kind, const std::string& token_hash) override;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "store/sqlite_db.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "store/store.hpp"
 
@@ -15,6 +17,14 @@ constexpr int kStepsPerTick = 1000;  // VM instructions between two progress-han
 
 SqliteDb::SqliteDb(const std::string& path, bool create) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (create && !path.empty() && path[0] == '/') {
+        // The database holds password and token hashes: 0600 whatever the umask of whoever
+        // creates it (an admin subcommand from a shell, a console started by hand). SQLite gives
+        // the -wal and -shm files the database file's mode. An existing file is left alone.
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
+    }
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

@@ -255,6 +255,9 @@ public:
     virtual void touch_session(const std::string& token_hash, TimeNs now) = 0;
     virtual void delete_session(const std::string& token_hash) = 0;
     virtual void delete_sessions_before(TimeNs last_used_before) = 0;
+    // Every session of a user except the one whose hash is keep_hash ("" keeps none): a new
+    // password ends the sessions opened with the old one.
+    virtual void delete_user_sessions(int64_t user_id, const std::string& keep_hash) = 0;
 
     // Tokens (api, enrollment, agent).
     virtual int64_t create_token(const TokenRow& t) = 0;

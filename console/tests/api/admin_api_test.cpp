@@ -144,5 +144,28 @@ TEST(AdminApi, UnknownRouteAndMethod)
     EXPECT_EQ(m.header("Allow"), "GET, POST");
 }
 
+TEST(AdminApi, APasswordResetEndsTheUsersSessions)
+{
+    ApiHarness h;
+    auto admin = h.user("root", store::Role::admin);
+    const int64_t id = h.add_user("alice", store::Role::operator_);
+    auto alice = h.login("alice");
+    ASSERT_EQ(h.as(alice, "GET", "/api/v1/me").status, 200);
+    // A role change alone keeps the session (the role is read on every request).
+    EXPECT_EQ(h.as(admin, "PATCH", "/api/v1/users/" + std::to_string(id), R"({"role":"viewer"})").status, 200);
+    EXPECT_EQ(h.as(alice, "GET", "/api/v1/me").status, 200);
+    EXPECT_EQ(h.as(admin, "PATCH", "/api/v1/users/" + std::to_string(id), R"({"password":"a brand new one"})").status,
+              200);
+    EXPECT_EQ(h.as(alice, "GET", "/api/v1/me").status, 401);
+    // The admin resetting their own password keeps the session doing it.
+    auto other = h.login("root");
+    const int64_t root_id = h.as(admin, "GET", "/api/v1/me").json["user"]["id"].asInt64();
+    EXPECT_EQ(h.as(admin, "PATCH", "/api/v1/users/" + std::to_string(root_id), R"({"password":"a brand new one"})")
+                  .status,
+              200);
+    EXPECT_EQ(h.as(admin, "GET", "/api/v1/me").status, 200);
+    EXPECT_EQ(h.as(other, "GET", "/api/v1/me").status, 401);
+}
+
 }  // namespace
 }  // namespace procsentry::console::api

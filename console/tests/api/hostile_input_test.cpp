@@ -88,5 +88,23 @@ TEST(HostileInput, PolicyThatIsNotAnObject)
     }
 }
 
+TEST(HostileInput, NamesEchoedInErrorsKeepTheAnswerValidUtf8)
+{
+    ApiHarness h;
+    auto v = h.user("vera", store::Role::viewer);
+    // A query parameter name of raw bytes (what %FF decodes to).
+    auto q = h.as(v, "GET", "/api/v1/incidents?\xff\xfe=1");
+    EXPECT_EQ(q.status, 400);
+    EXPECT_TRUE(JsonText::valid_utf8(q.body)) << q.body;
+    EXPECT_EQ(q.json["error"]["details"][0]["field"], "??");
+    // An unknown policy key cut to 64 bytes in the middle of a two-byte character.
+    std::string key = "a";
+    for (int i = 0; i < 40; ++i)
+        key += "\xc3\xa9";
+    auto p = h.as(v, "POST", "/api/v1/config/validate", "{\"policy\":{\"" + key + "\":1,\"rules\":[]}}");
+    EXPECT_EQ(p.status, 422);
+    EXPECT_TRUE(JsonText::valid_utf8(p.body)) << p.body;
+}
+
 }  // namespace
 }  // namespace procsentry::console::api

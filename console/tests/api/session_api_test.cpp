@@ -143,5 +143,42 @@ TEST(SessionApi, PasswordChange)
     EXPECT_EQ(h.store().list_audit(std::nullopt, 5)[2].action, "password.change");  // then login_failed, login
 }
 
+TEST(SessionApi, WrongCurrentPasswordsAreThrottledLikeLogins)
+{
+    // A stolen session or API token must not become an unthrottled oracle for the password.
+    ApiHarness h;
+    auto l = h.user("alice", store::Role::viewer);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(h.as(l, "POST", "/api/v1/me/password",
+                       R"({"current_password":"guess","new_password":"another good one"})").status,
+                  401);
+    auto locked = h.as(l, "POST", "/api/v1/me/password",
+                       R"({"current_password":"a good password!","new_password":"another good one"})");
+    EXPECT_EQ(locked.status, 429) << locked.body;
+    EXPECT_EQ(locked.code(), "rate_limited");
+    EXPECT_EQ(locked.header("Retry-After"), "60");
+    // The password did not change, and the lock ends like a login lock.
+    h.ctx().clock = [] { return api::TimeText::now_ns() + 61LL * 1000000000; };
+    EXPECT_EQ(h.as(l, "POST", "/api/v1/me/password",
+                   R"({"current_password":"a good password!","new_password":"another good one"})").status,
+              204);
+}
+
+TEST(SessionApi, APasswordChangeEndsTheOtherSessionsOfTheUser)
+{
+    ApiHarness h;
+    h.add_user("alice", store::Role::viewer);
+    auto here = h.login("alice");
+    auto elsewhere = h.login("alice");  // e.g. a stolen cookie
+    h.add_user("bob", store::Role::viewer);
+    auto bob = h.login("bob");
+    EXPECT_EQ(h.as(here, "POST", "/api/v1/me/password",
+                   R"({"current_password":"a good password!","new_password":"another good one"})").status,
+              204);
+    EXPECT_EQ(h.as(elsewhere, "GET", "/api/v1/me").status, 401);
+    EXPECT_EQ(h.as(here, "GET", "/api/v1/me").status, 200);
+    EXPECT_EQ(h.as(bob, "GET", "/api/v1/me").status, 200);
+}
+
 }  // namespace
 }  // namespace procsentry::console::api

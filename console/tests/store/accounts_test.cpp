@@ -103,6 +103,23 @@ TEST_P(AccountStoreTest, SessionsAreTouchedAndExpired) {
     EXPECT_FALSE(store_->get_session(""));
 }
 
+TEST_P(AccountStoreTest, AUsersSessionsAreDeletedButTheOneKept) {
+    int64_t a = user("alice");
+    int64_t b = user("bob");
+    store_->create_session({"a1", a, "c", 1, 1, ""});
+    store_->create_session({"a2", a, "c", 1, 1, ""});
+    store_->create_session({"a3", a, "c", 1, 1, ""});
+    store_->create_session({"b1", b, "c", 1, 1, ""});
+    store_->delete_user_sessions(a, "a2");
+    EXPECT_FALSE(store_->get_session("a1"));
+    EXPECT_TRUE(store_->get_session("a2"));
+    EXPECT_FALSE(store_->get_session("a3"));
+    EXPECT_TRUE(store_->get_session("b1"));
+    store_->delete_user_sessions(a, "");
+    EXPECT_FALSE(store_->get_session("a2"));
+    EXPECT_TRUE(store_->get_session("b1"));
+}
+
 TEST_P(AccountStoreTest, TokensAreFoundByKindAndHashUsedAndRevoked) {
     int64_t a = user("alice");
     TokenRow t;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "app/daemon.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <csignal>
@@ -628,9 +629,20 @@ bool Daemon::apply_policy(uint64_t version, const Json::Value& policy, std::stri
         error = "cannot save the policy: " + error;
         return false;
     }
+    const auto detecting = [](const rules::Config& c) {
+        return std::any_of(c.rules.begin(), c.rules.end(), [](const rules::Rule& r) { return r.enabled; });
+    };
+    const bool was_detecting = detecting(*config_);
     if (!swap_config(std::make_shared<const rules::Config>(std::move(res.config)), error))
         return false;
     policy_version_ = version;
+    if (was_detecting && !detecting(*config_))
+        // Allowed, but it silences this host as surely as `disable`: an
+        // intruder holding the console would do exactly this.
+        pipeline_->sensor_alert("no_enabled_rules", rules::Severity::medium,
+                                name + " from the console leaves no enabled rule: no process activity raises "
+                                       "an alert on this host",
+                                0);
     log_notice(name + " applied: " + std::to_string(config_->rules.size()) + " rules");
     return true;
 }

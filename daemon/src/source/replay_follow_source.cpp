@@ -2,6 +2,7 @@
 #include "source/replay_follow_source.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -95,8 +96,20 @@ RecordSource::Status ReplayFollowSource::read(Message& out, std::chrono::millise
                 return Status::message;
             }
         }
-        if (fill() == 0)
+        if (fill() == 0) {
+            // Like tail -f: a file now shorter than what was read from it was
+            // truncated (a new recording in place); read it from its start.
+            struct stat st {};
+            const uint64_t read_so_far = offset_ + (buf_.size() - pos_);
+            if (::fstat(fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) < read_so_far &&
+                ::lseek(fd_, 0, SEEK_SET) == 0) {
+                buf_.clear();
+                pos_ = 0;
+                offset_ = 0;
+                continue;
+            }
             return Status::timeout;  // at the end, or inside a frame still being written
+        }
     }
 }
 

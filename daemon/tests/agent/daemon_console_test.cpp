@@ -243,6 +243,37 @@ TEST_F(DaemonConsoleTest, PolicyAppliesRefusalKeepsTheLastGoodAndRestartKeepsIt)
     EXPECT_EQ(console_.enrolments().size(), 1u);
 }
 
+// A console may push a policy that leaves nothing enabled (allowed: an
+// operator's choice), but that silences this host as surely as disabling
+// monitoring does: the host itself raises a sensor alert, once.
+TEST_F(DaemonConsoleTest, PolicyWithoutAnEnabledRuleRaisesASensorAlert)
+{
+    start();
+    ASSERT_TRUE(wait_heartbeat([](const Json::Value&) { return true; }));
+    console_.set_policy(4, R"({"rules": [{"name": "tmp", "type": "bin-execution", "enabled": false,
+        "severity": {"success": "high", "failure": "high"}, "match": {"exe": ["/tmp/*"]}}]})");
+    ASSERT_TRUE(wait_heartbeat([](const Json::Value& hb) { return hb["config"]["applied_version"].asUInt64() == 4; }));
+    console_.set_policy(5, R"({"rules": []})");
+    ASSERT_TRUE(wait_heartbeat([](const Json::Value& hb) { return hb["config"]["applied_version"].asUInt64() == 5; }));
+    std::vector<Json::Value> sensor;
+    ASSERT_TRUE(FakeConsole::wait_for([&] {
+        sensor.clear();
+        for (const auto& a : file_alerts())
+            if (a["kind"].asString() == "sensor")
+                sensor.push_back(a);
+        return !sensor.empty();
+    }));
+    stop();
+    sensor.clear();
+    for (const auto& a : file_alerts())
+        if (a["kind"].asString() == "sensor")
+            sensor.push_back(a);
+    ASSERT_EQ(sensor.size(), 1u);
+    EXPECT_EQ(sensor[0]["sensor"]["what"].asString(), "no_enabled_rules");
+    EXPECT_EQ(sensor[0]["severity"].asString(), "medium");
+    EXPECT_THAT(sensor[0]["summary"].asString(), HasSubstr("console policy 4"));
+}
+
 TEST_F(DaemonConsoleTest, LocalReloadKeepsThePolicyAndStatusShowsTheConsole)
 {
     console_.set_policy(2, std::string(R"({"skip": {"commands": ["skipped"]}, "rules": [)") + kTmpRule + "]}");

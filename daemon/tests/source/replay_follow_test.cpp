@@ -55,6 +55,27 @@ TEST(ReplayFollow, WaitsForTheFileThenReadsFramesAsTheyAreAppended)
     EXPECT_EQ(src.offset(), 8u + 3 + 8 + 4 + 8);
 }
 
+// Like tail -f: a file truncated under the reader (a test starting a new
+// recording in place) is read again from its start, not waited on forever
+// past its end.
+TEST(ReplayFollow, TruncatedFileIsReadAgainFromItsStart)
+{
+    test::TempDir dir;
+    const std::string path = dir.file("rec.bin");
+    append(path, frame(2, "abc"));
+    ReplayFollowSource src(path);
+    Message m;
+    ASSERT_EQ(src.read(m, 0ms), RecordSource::Status::message);
+    EXPECT_EQ(src.read(m, 0ms), RecordSource::Status::timeout);
+
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << frame(1, "xy");
+    ASSERT_EQ(src.read(m, 0ms), RecordSource::Status::message);
+    EXPECT_EQ(m.cpu, 1u);
+    EXPECT_EQ(std::string(m.records.begin(), m.records.end()), "xy");
+    EXPECT_EQ(src.offset(), 8u + 2);
+    EXPECT_EQ(src.read(m, 0ms), RecordSource::Status::timeout);
+}
+
 TEST(ReplayFollow, PartialFrameWaitsForTheRest)
 {
     test::TempDir dir;
