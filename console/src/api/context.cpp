@@ -11,8 +11,19 @@ namespace procsentry::console::api {
 
 ApiContext::ApiContext(store::Store& s, http::Waiters& w, ApiSettings st)
     : store(s), waiters(w), settings(std::move(st)), authn(s, settings.idle_timeout_s, settings.absolute_timeout_s),
-      hasher(settings.scrypt_log_n), clock(&TimeText::now_ns)
+      hasher(settings.scrypt_log_n), kdf_gate(settings.kdf_slots), clock(&TimeText::now_ns)
 {
+}
+
+auth::KdfGate::Ticket ApiContext::kdf_slot()
+{
+    auto t = kdf_gate.try_enter();
+    if (!t) {
+        ApiError e(503, "busy", "too many password checks at once; try again in a second");
+        e.headers.emplace_back("Retry-After", "1");
+        throw e;
+    }
+    return std::move(*t);
 }
 
 auth::Principal ApiContext::require(const http::Request& req, store::Role need)

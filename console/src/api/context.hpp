@@ -11,6 +11,7 @@
 #include <json/value.h>
 
 #include "auth/authenticator.hpp"
+#include "auth/kdf_gate.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/password_hasher.hpp"
 #include "http/request.hpp"
@@ -27,6 +28,7 @@ struct ApiSettings {
     int64_t idle_timeout_s = 28800;
     int64_t absolute_timeout_s = 86400;
     int scrypt_log_n = auth::PasswordHasher::kDefaultLogN;
+    int kdf_slots = 3;                  // password hashes at once (threads - 1: one stays free)
     std::string version;
 };
 
@@ -40,6 +42,7 @@ public:
     auth::Authenticator authn;
     auth::PasswordHasher hasher;
     auth::LoginThrottle throttle;
+    auth::KdfGate kdf_gate;
     std::mutex config_mu;               // serialises policy pushes (base_version check + add)
     std::function<store::TimeNs()> clock;
 
@@ -49,6 +52,8 @@ public:
     void audit(const std::string& actor, const std::string& action, const std::string& target,
                const Json::Value& details, const std::string& remote);
     static std::string actor(const auth::Principal& who);
+    // A slot for one password hash or check; 503 with Retry-After when every slot is busy.
+    auth::KdfGate::Ticket kdf_slot();
     bool connected(const store::HostRow& h);
 
     static std::string host_key(int64_t host_id) { return "host:" + std::to_string(host_id); }

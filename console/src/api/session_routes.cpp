@@ -25,6 +25,7 @@ http::Response login(ApiContext& ctx, const http::Request& req)
         throw e;
     }
     auto user = ctx.store.find_user(name);
+    auto slot = ctx.kdf_slot();
     // Unknown and disabled users are checked against a dummy hash: same work, same answer.
     const bool usable = user && !user->disabled;
     const bool match = auth::PasswordHasher::verify(password, usable ? user->password_hash : ctx.hasher.dummy_hash());
@@ -82,6 +83,7 @@ http::Response change_password(ApiContext& ctx, const http::Request& req)
         e.headers.emplace_back("Retry-After", std::to_string(retry));
         throw e;
     }
+    auto slot = ctx.kdf_slot();
     if (!auth::PasswordHasher::verify(current, who.user.password_hash)) {
         ctx.throttle.record_failure(who.user.name, now);
         throw ApiError::unauthenticated("the current password is wrong");

@@ -58,7 +58,10 @@ http::Response create(ApiContext& ctx, const http::Request& req)
     u.role = read_role(b, true, store::Role::viewer);
     if (ctx.store.find_user(u.name))
         throw ApiError::conflict("a user named " + u.name + " exists");
-    u.password_hash = ctx.hasher.hash(password);
+    {
+        auto slot = ctx.kdf_slot();
+        u.password_hash = ctx.hasher.hash(password);
+    }
     u.created = ctx.clock();
     try {
         u.id = ctx.store.create_user(u);
@@ -96,6 +99,7 @@ http::Response update(ApiContext& ctx, const http::Request& req)
     }
     if (password) {
         details["password"] = "changed";
+        auto slot = ctx.kdf_slot();
         u->password_hash = ctx.hasher.hash(*password);
         ctx.throttle.record_success(u->name);
     }

@@ -94,6 +94,7 @@ struct ConsoleService::Impl {
         s.offline_after_s = config.offline_after_s;
         s.idle_timeout_s = config.idle_timeout_s;
         s.absolute_timeout_s = config.absolute_timeout_s;
+        s.kdf_slots = config.threads - 1;
         s.version = PROCSENTRY_CONSOLE_VERSION;
         ctx = std::make_unique<api::ApiContext>(*store, *waiters, s);
         api = std::make_unique<api::Api>(*ctx);
