@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The console (included by the top-level Makefile: TOP, BUILD, VERSION).
 #   make console            Release build: $(BUILD)/console/procsentry-console
-#   make test-console-unit  unit tests (ctest) plain and under ASan/UBSan (SQLite, and PostgreSQL when
-#                           PROCSENTRY_PG_TEST_CONNINFO names a database), then each fuzzer for
-#                           CONSOLE_FUZZ_SECONDS
+#   make test-console-unit  unit tests (ctest) under ASan/UBSan, the store's suite again against a
+#                           throwaway PostgreSQL cluster, then each fuzzer for CONSOLE_FUZZ_SECONDS
+#   make test-console-unit-plain  the same tests in the Release build
 CONSOLE_DIR := $(TOP)/console
 CONSOLE_BUILD := $(BUILD)/console
 CONSOLE_ASAN_BUILD := $(BUILD)/console-asan
@@ -21,18 +21,20 @@ console-configure:
 console: console-configure
 	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS) --target procsentry-console
 
-test-console-unit: test-console-unit-plain test-console-unit-pg test-console-unit-asan test-console-unit-fuzz
+# make test runs the unit tests under ASan/UBSan only (a superset of the plain run, and the console's
+# test programs are slow to compile twice); test-console-unit-plain stays for development.
+test-console-unit: test-console-unit-asan test-console-unit-pg test-console-unit-fuzz
 
 test-console-unit-plain: console-configure
 	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS)
 	cd $(CONSOLE_BUILD) && ctest --output-on-failure
 
 # The store's suite once more against a throwaway PostgreSQL cluster (tests/console/pg).
-test-console-unit-pg: console-configure
-	cmake --build $(CONSOLE_BUILD) -j$(CONSOLE_JOBS) --target test_console_store
+test-console-unit-pg: test-console-unit-asan
 	set -e; d=$$(mktemp -d /tmp/procsentry-pg.XXXXXX); rmdir $$d; \
 	conn=$$(bash $(TOP)/tests/console/pg/pg-cluster.sh start $$d); rc=0; \
-	PROCSENTRY_PG_TEST_CONNINFO="$$conn" $(CONSOLE_BUILD)/test_console_store --gtest_brief=1 || rc=$$?; \
+	PROCSENTRY_PG_TEST_CONNINFO="$$conn" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		$(CONSOLE_ASAN_BUILD)/test_console_store --gtest_brief=1 || rc=$$?; \
 	bash $(TOP)/tests/console/pg/pg-cluster.sh stop $$d; exit $$rc
 
 test-console-unit-asan:

@@ -9,7 +9,7 @@ DAEMON_BUILD := $(BUILD)/daemon
 DAEMON_ASAN_BUILD := $(BUILD)/daemon-asan
 DAEMON_FUZZ_BUILD := $(BUILD)/daemon-fuzz
 DAEMON_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 FUZZERS := fuzz_decoder fuzz_json fuzz_replay fuzz_genl fuzz_config
 
 .PHONY: daemon daemon-static daemon-configure test-unit test-unit-plain test-unit-asan test-unit-fuzz
