@@ -6,21 +6,12 @@
 #include "api/query_reader.hpp"
 #include "api/views.hpp"
 #include "auth/roles.hpp"
+#include "auth/user_name.hpp"
 
 namespace procsentry::console::api {
 namespace {
 
 constexpr std::size_t kMaxPassword = 1024;
-
-bool valid_username(const std::string& s)
-{
-    if (s.empty() || s.size() > 64)
-        return false;
-    for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-            return false;
-    return true;
-}
 
 store::Role read_role(const BodyReader& b, bool required, store::Role fallback)
 {
@@ -52,7 +43,7 @@ http::Response create(ApiContext& ctx, const http::Request& req)
     BodyReader b(body, "", {"username", "password", "role"});
     store::UserRow u;
     u.name = *b.string("username", true, 64, 1);
-    if (!valid_username(u.name))
+    if (!auth::UserName::valid(u.name))
         throw ApiError::bad_field("username", "must be 1 to 64 of a-z 0-9 . _ -");
     const std::string password = *b.string("password", true, kMaxPassword, 12);
     u.role = read_role(b, true, store::Role::viewer);

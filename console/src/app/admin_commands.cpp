@@ -7,22 +7,13 @@
 #include "api/time_text.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/roles.hpp"
+#include "auth/user_name.hpp"
 #include "auth/tokens.hpp"
 
 namespace procsentry::console::app {
 namespace {
 
 constexpr int64_t kNsPerDay = 86400LL * 1000000000LL;
-
-bool valid_username(const std::string& s)
-{
-    if (s.empty() || s.size() > 64)
-        return false;
-    for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-            return false;
-    return true;
-}
 
 void audit(store::Store& store, const std::string& action, const std::string& target)
 {
@@ -41,7 +32,7 @@ void audit(store::Store& store, const std::string& action, const std::string& ta
 int AdminCommands::user_add(store::Store& store, const CliOptions& o, std::istream& in, std::ostream& out,
                             std::ostream& err, int scrypt_log_n)
 {
-    if (!valid_username(o.name)) {
+    if (!auth::UserName::valid(o.name)) {
         err << "user name must be 1 to 64 of a-z 0-9 . _ -\n";
         return 2;
     }
