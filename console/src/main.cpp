@@ -52,7 +52,7 @@ int main(int argc, char** argv)
     auto loaded = app::ConsoleConfigLoader::load_file(opts->config);
     if (!loaded.ok) {
         for (const auto& e : loaded.errors)
-            app::log_err(e);
+            procsentry::app::log_err(e);
         // Not 1: the unit's RestartPreventExitStatus= keeps systemd from restarting into the
         // same error until the start limit, as for procsentryd.
         return app::ConsoleConfigLoader::kExitConfig;

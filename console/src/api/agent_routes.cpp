@@ -200,7 +200,7 @@ void heartbeat(ApiContext& ctx, http::Request& req, http::Reply reply)
             else
                 reply(heartbeat_answer(ctx, *h));
         } catch (const std::exception& e) {
-            app::log_err(std::string("heartbeat: ") + e.what());
+            procsentry::app::log_err(std::string("heartbeat: ") + e.what());
             reply(ApiError(500, "internal", "the store failed").response());
         }
     });
@@ -246,7 +246,7 @@ http::Response alerts(ApiContext& ctx, const http::Request& req)
     if (r.accepted > 0)
         ctx.waiters.notify(ApiContext::kIncidentsKey);
     if (rejected > 0)
-        app::log_warn("host " + std::to_string(host->id) + ": " + std::to_string(rejected) +
+        procsentry::app::log_warn("host " + std::to_string(host->id) + ": " + std::to_string(rejected) +
                       " alert line(s) rejected, first: " + first_error);
     Json::Value out(Json::objectValue);
     out["accepted"] = r.accepted;

@@ -47,10 +47,10 @@ void Api::handle(http::Request& req, http::Reply reply)
         // Two requests raced on a unique name; the loser hears what the winner made.
         reply(ApiError::conflict("that name or value is already taken").response());
     } catch (const store::StoreError& e) {
-        app::log_err(std::string("store: ") + e.what());
+        procsentry::app::log_err(std::string("store: ") + e.what());
         reply(ApiError(500, "internal", "the store failed").response());
     } catch (const std::exception& e) {
-        app::log_err(std::string("request ") + req.method + " " + req.path.substr(0, 200) + ": " + e.what());
+        procsentry::app::log_err(std::string("request ") + req.method + " " + req.path.substr(0, 200) + ": " + e.what());
         reply(ApiError(500, "internal", "internal error").response());
     }
 }

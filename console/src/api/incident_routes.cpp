@@ -197,7 +197,7 @@ void wait(ApiContext& ctx, http::Request& req, http::Reply reply)
         try {
             answer(ctx.store.last_incident_id());
         } catch (const std::exception& e) {
-            app::log_err(std::string("incident wait: ") + e.what());
+            procsentry::app::log_err(std::string("incident wait: ") + e.what());
             reply(ApiError(500, "internal", "the store failed").response());
         }
     });

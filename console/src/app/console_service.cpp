@@ -49,7 +49,7 @@ struct ConsoleService::Impl {
     asio::steady_timer retention;
     asio::steady_timer status_timer;
     std::string where;
-    SdNotify notify;
+    procsentry::app::SdNotify notify;
     std::unique_ptr<store::Store> store;
     std::unique_ptr<http::Waiters> waiters;
     std::unique_ptr<api::ApiContext> ctx;
@@ -77,10 +77,10 @@ struct ConsoleService::Impl {
     void first_start()
     {
         if (auto v = Bootstrap::ensure_default_policy(*store))
-            log_notice("created agent configuration version " + std::to_string(*v) + " from procsentryd's default rules");
+            procsentry::app::log_notice("created agent configuration version " + std::to_string(*v) + " from procsentryd's default rules");
         if (auto path = Bootstrap::ensure_admin(*store, config.effective_state_dir(),
                                                 auth::PasswordHasher::kDefaultLogN))
-            log_notice("no operator existed: created user \"admin\"; its password is in " + *path +
+            procsentry::app::log_notice("no operator existed: created user \"admin\"; its password is in " + *path +
                        " (read it, log in, change it, delete the file)");
     }
 
@@ -116,7 +116,7 @@ struct ConsoleService::Impl {
         signals.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (ec)
                 return;
-            log_notice(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+            procsentry::app::log_notice(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
             stop();
         });
         arm_hup();
@@ -132,12 +132,12 @@ struct ConsoleService::Impl {
             if (tls) {
                 try {
                     tls->reload();
-                    log_notice("SIGHUP: reloaded the TLS certificate " + config.tls_cert_file);
+                    procsentry::app::log_notice("SIGHUP: reloaded the TLS certificate " + config.tls_cert_file);
                 } catch (const std::exception& e) {
-                    log_err(std::string("SIGHUP: the TLS certificate was not reloaded, the old one stays: ") + e.what());
+                    procsentry::app::log_err(std::string("SIGHUP: the TLS certificate was not reloaded, the old one stays: ") + e.what());
                 }
             } else {
-                log_notice("SIGHUP: no TLS configured, nothing to reload");
+                procsentry::app::log_notice("SIGHUP: no TLS configured, nothing to reload");
             }
             arm_hup();
         });
@@ -157,7 +157,7 @@ struct ConsoleService::Impl {
                     break;
             }
             if (total)
-                log_info("retention: removed " + std::to_string(total) + " incident(s) older than " +
+                procsentry::app::log_info("retention: removed " + std::to_string(total) + " incident(s) older than " +
                          std::to_string(config.retention_max_age_days) + " days");
         }
         store->delete_sessions_before(now - config.idle_timeout_s * kNsPerS);
@@ -172,7 +172,7 @@ struct ConsoleService::Impl {
             try {
                 purge_once();
             } catch (const std::exception& e) {
-                log_err(std::string("retention: ") + e.what());
+                procsentry::app::log_err(std::string("retention: ") + e.what());
             }
             arm_retention();
         });
@@ -207,7 +207,7 @@ struct ConsoleService::Impl {
         deadline = std::thread([this]() {
             std::unique_lock lock(stop_mu);
             if (!stop_cv.wait_for(lock, kStopDeadline, [this] { return all_done; })) {
-                log_warn("connections still open after the stop deadline; closing them");
+                procsentry::app::log_warn("connections still open after the stop deadline; closing them");
                 ioc.stop();
             }
         });
@@ -230,19 +230,19 @@ int ConsoleService::run()
         step = "start the HTTP listener";
         s.start_http();
     } catch (const std::exception& e) {
-        log_err(std::string("cannot ") + step + ": " + e.what());
+        procsentry::app::log_err(std::string("cannot ") + step + ": " + e.what());
         return 1;
     }
     s.arm_signals();
     try {
         s.purge_once();
     } catch (const std::exception& e) {
-        log_err(std::string("retention: ") + e.what());
+        procsentry::app::log_err(std::string("retention: ") + e.what());
     }
     s.arm_retention();
     s.where = std::string(c.tls() ? "https://" : "http://") + c.listen_address + ":" + std::to_string(s.server->port());
     const std::string& where = s.where;
-    log_notice("procsentry-console " PROCSENTRY_CONSOLE_VERSION " listening on " + where + " (store " +
+    procsentry::app::log_notice("procsentry-console " PROCSENTRY_CONSOLE_VERSION " listening on " + where + " (store " +
                s.store->backend() + ", " + std::to_string(c.threads) + " threads)");
     s.notify.ready("listening on " + where);
     if (s.notify.enabled())
@@ -260,7 +260,7 @@ int ConsoleService::run()
     s.stop_cv.notify_all();
     if (s.deadline.joinable())
         s.deadline.join();
-    log_notice("stopped");
+    procsentry::app::log_notice("stopped");
     return 0;
 }
 

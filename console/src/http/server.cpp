@@ -287,7 +287,7 @@ private:
         try {
             server_->handler(*req, reply);
         } catch (const std::exception& e) {
-            app::log_err(std::string("request handler failed: ") + e.what());
+            procsentry::app::log_err(std::string("request handler failed: ") + e.what());
             reply(error_response(500, "internal", "internal error"));
         }
     }
@@ -375,7 +375,7 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket)
         return;
     if (ec) {
         // EMFILE and friends: pause instead of spinning on the error.
-        app::log_warn("accept failed: " + ec.message());
+        procsentry::app::log_warn("accept failed: " + ec.message());
         backoff.expires_after(std::chrono::milliseconds(100));
         backoff.async_wait([self = shared_from_this()](boost::system::error_code e) {
             if (!e)
